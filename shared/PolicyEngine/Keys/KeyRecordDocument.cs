@@ -1,0 +1,35 @@
+using System.Text.Json.Serialization;
+
+namespace Portcullis.PolicyEngine.Keys;
+
+/// <summary>One key record as stored.</summary>
+public sealed class KeyRecordDocument
+{
+    /// <summary>Key id (first 12 hex characters of <see cref="Sha256"/>).</summary>
+    [JsonPropertyName("id")]
+    public string? Id { get; set; }
+
+    /// <summary>Lower-case hex SHA-256 of the key.</summary>
+    [JsonPropertyName("sha256")]
+    public string? Sha256 { get; set; }
+
+    /// <summary>The consumer the key belongs to.</summary>
+    [JsonPropertyName("consumer")]
+    public string? Consumer { get; set; }
+
+    /// <summary>Creation time.</summary>
+    [JsonPropertyName("created")]
+    public DateTimeOffset Created { get; set; }
+
+    /// <summary>Expiry, if any.</summary>
+    [JsonPropertyName("expires")]
+    public DateTimeOffset? Expires { get; set; }
+
+    /// <summary>Revocation time, if revoked.</summary>
+    [JsonPropertyName("revoked")]
+    public DateTimeOffset? Revoked { get; set; }
+
+    /// <summary>Free-form labels.</summary>
+    [JsonPropertyName("labels")]
+    public Dictionary<string, string>? Labels { get; set; }
+}

@@ -1,0 +1,137 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+
+namespace Portcullis.PolicyEngine.Keys;
+
+/// <summary>
+/// An immutable keyring snapshot: key hashes in a frozen dictionary. Checking a key hashes it
+/// on the stack and looks the hash up; nothing is allocated.
+/// </summary>
+public sealed class Keyring
+{
+    private readonly FrozenDictionary<KeyDigest, KeyRecord> _byDigest;
+
+    /// <summary>Creates a snapshot of <paramref name="records"/>.</summary>
+    public Keyring(IEnumerable<KeyRecord> records)
+    {
+        _byDigest = records.ToFrozenDictionary(r => r.Digest);
+    }
+
+    /// <summary>An empty keyring.</summary>
+    public static Keyring Empty { get; } = new([]);
+
+    /// <summary>How many keys there are.</summary>
+    public int Count => _byDigest.Count;
+
+    /// <summary>The records.</summary>
+    public IEnumerable<KeyRecord> Records => _byDigest.Values;
+
+    /// <summary>Checks <paramref name="key"/> at time <paramref name="now"/>.</summary>
+    public KeyCheck Check(ReadOnlySpan<char> key, DateTimeOffset now)
+    {
+        if (!KeyDigest.TryCompute(key, out KeyDigest digest) || !_byDigest.TryGetValue(digest, out KeyRecord? record))
+        {
+            return KeyCheck.Unknown;
+        }
+
+        if (record.Revoked is { } revoked && revoked <= now)
+        {
+            return new KeyCheck(KeyVerdict.Revoked, record);
+        }
+
+        if (record.Expires is { } expires && expires <= now)
+        {
+            return new KeyCheck(KeyVerdict.Expired, record);
+        }
+
+        return new KeyCheck(KeyVerdict.Valid, record);
+    }
+
+    /// <summary>Parses a keyring document; every bad record is reported, none is half-loaded.</summary>
+    public static Keyring? TryParse(string json, out IReadOnlyList<string> errors)
+    {
+        var problems = new List<string>();
+        errors = problems;
+        KeyringDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize(json, KeyringJsonContext.Default.KeyringDocument);
+        }
+        catch (JsonException e)
+        {
+            problems.Add($"keyring is not valid JSON: {e.Message}");
+            return null;
+        }
+
+        if (document is null)
+        {
+            problems.Add("keyring is empty");
+            return null;
+        }
+
+        var records = new List<KeyRecord>(document.Keys.Count);
+        var seen = new HashSet<KeyDigest>();
+        for (int i = 0; i < document.Keys.Count; i++)
+        {
+            KeyRecordDocument entry = document.Keys[i];
+            if (!KeyDigest.TryParseHex(entry.Sha256, out KeyDigest digest))
+            {
+                problems.Add($"/keys/{i}/sha256: must be 64 hex characters");
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(entry.Consumer))
+            {
+                problems.Add($"/keys/{i}/consumer: is required");
+                continue;
+            }
+
+            if (!seen.Add(digest))
+            {
+                problems.Add($"/keys/{i}: the same key hash appears twice");
+                continue;
+            }
+
+            records.Add(new KeyRecord(
+                entry.Id ?? digest.ToKeyId(),
+                digest,
+                entry.Consumer,
+                entry.Created,
+                entry.Expires,
+                entry.Revoked,
+                entry.Labels ?? new Dictionary<string, string>()));
+        }
+
+        return problems.Count == 0 ? new Keyring(records) : null;
+    }
+
+    /// <summary>Serializes records into a keyring document (hashes only).</summary>
+    public static string Serialize(IEnumerable<KeyRecord> records)
+    {
+        var document = new KeyringDocument
+        {
+            Keys = records.Select(r => new KeyRecordDocument
+            {
+                Id = r.Id,
+                Sha256 = r.Digest.ToHex(),
+                Consumer = r.Consumer,
+                Created = r.Created,
+                Expires = r.Expires,
+                Revoked = r.Revoked,
+                Labels = r.Labels.Count == 0 ? null : new Dictionary<string, string>(r.Labels),
+            }).ToList(),
+        };
+        return JsonSerializer.Serialize(document, KeyringJsonContext.Default.KeyringDocument);
+    }
+
+    /// <summary>Makes a record for a freshly issued <paramref name="key"/> (the key itself is not kept).</summary>
+    public static KeyRecord NewRecord(string key, string consumer, DateTimeOffset created, DateTimeOffset? expires = null)
+    {
+        if (!KeyDigest.TryCompute(key, out KeyDigest digest))
+        {
+            throw new ArgumentException("A key must be 1 to 256 characters.", nameof(key));
+        }
+
+        return new KeyRecord(digest.ToKeyId(), digest, consumer, created, expires, null, new Dictionary<string, string>());
+    }
+}

@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+
+namespace Portcullis.PolicyEngine.Keys;
+
+/// <summary>Source-generated JSON for the keyring document.</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(KeyringDocument))]
+public sealed partial class KeyringJsonContext : JsonSerializerContext;

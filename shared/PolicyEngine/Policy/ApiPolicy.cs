@@ -1,0 +1,66 @@
+using System.Collections.Frozen;
+using Portcullis.PolicyEngine.Routing;
+
+namespace Portcullis.PolicyEngine.Policy;
+
+/// <summary>
+/// A compiled API config: immutable, built once per config version and swapped atomically.
+/// Everything the gateway needs per request is precomputed here.
+/// </summary>
+public sealed class ApiPolicy
+{
+    /// <summary>Creates a policy; the compiler is the only caller.</summary>
+    public ApiPolicy(
+        string configId,
+        string title,
+        string serviceName,
+        IReadOnlyList<ApiOperation> operations,
+        IReadOnlyList<ApiOperation> generatedOperations,
+        IReadOnlyList<KeyLocation> keyLocations,
+        bool allowAll,
+        bool allowCors)
+    {
+        ConfigId = configId;
+        Title = title;
+        ServiceName = serviceName;
+        Operations = operations;
+        GeneratedOperations = generatedOperations;
+        AllowAll = allowAll;
+        AllowCors = allowCors;
+        Routes = new RouteTable(operations.Concat(generatedOperations));
+
+        var locations = keyLocations.Concat(operations.SelectMany(o => o.KeyLocations)).Distinct().ToList();
+        KeyQueryNames = locations.Where(l => l.Kind == KeyLocationKind.Query).Select(l => l.Name).ToFrozenSet(StringComparer.Ordinal);
+        KeyHeaderNames = [.. locations.Where(l => l.Kind == KeyLocationKind.Header).Select(l => l.Name).Distinct(StringComparer.OrdinalIgnoreCase)];
+    }
+
+    /// <summary>Hash of the config's content: the same text always has the same id.</summary>
+    public string ConfigId { get; }
+
+    /// <summary><c>info.title</c>.</summary>
+    public string Title { get; }
+
+    /// <summary>The managed service name (Swagger <c>host</c>; OpenAPI 3 endpoint server host).</summary>
+    public string ServiceName { get; }
+
+    /// <summary>The operations written in the config.</summary>
+    public IReadOnlyList<ApiOperation> Operations { get; }
+
+    /// <summary>Operations the gateway adds: <c>x-google-allow: all</c> catch-alls and CORS <c>OPTIONS</c> routes.</summary>
+    public IReadOnlyList<ApiOperation> GeneratedOperations { get; }
+
+    /// <summary><c>x-google-allow: all</c>.</summary>
+    public bool AllowAll { get; }
+
+    /// <summary><c>x-google-endpoints[].allowCors</c>.</summary>
+    public bool AllowCors { get; }
+
+    /// <summary>The route table.</summary>
+    public RouteTable Routes { get; }
+
+    /// <summary>Every query parameter that is an API-key location anywhere in this API; removed before forwarding.</summary>
+    public FrozenSet<string> KeyQueryNames { get; }
+
+    /// <summary>Every header that is an API-key location anywhere in this API; removed before forwarding.</summary>
+    public IReadOnlyList<string> KeyHeaderNames { get; }
+}

@@ -1,0 +1,173 @@
+namespace Portcullis.PolicyEngine.Routing;
+
+/// <summary>
+/// A path template as API Gateway and ESPv2 accept it: literal segments, <c>{v}</c>, <c>{v=*}</c>,
+/// <c>{v=**}</c>, <c>*</c> and <c>**</c>. Variables must be whole segments.
+/// </summary>
+public sealed class PathTemplate
+{
+    /// <summary>How many wildcard segments one template may hold (captures live in a fixed buffer).</summary>
+    public const int MaxWildcards = CaptureBuffer.Capacity;
+
+    private PathTemplate(string text, IReadOnlyList<TemplateSegment> segments)
+    {
+        Text = text;
+        Segments = segments;
+        Shape = "/" + string.Join('/', segments.Select(s => s.Kind switch
+        {
+            SegmentKind.Literal => s.Text,
+            SegmentKind.Single => "*",
+            _ => "**",
+        }));
+    }
+
+    /// <summary>The template as written in the config.</summary>
+    public string Text { get; }
+
+    /// <summary>The segments, root first; empty for <c>/</c>.</summary>
+    public IReadOnlyList<TemplateSegment> Segments { get; }
+
+    /// <summary>The template with variable names erased; two templates with one shape match the same paths.</summary>
+    public string Shape { get; }
+
+    /// <summary>The wildcard segments in order; the n-th capture of a match belongs to the n-th of these.</summary>
+    public IEnumerable<TemplateSegment> Wildcards => Segments.Where(s => s.Kind != SegmentKind.Literal);
+
+    /// <summary>Parses <paramref name="text"/>; on failure returns null and says why in <paramref name="error"/>.</summary>
+    public static PathTemplate? TryParse(string text, out string? error)
+    {
+        error = null;
+        if (string.IsNullOrEmpty(text) || text[0] != '/')
+        {
+            error = "a path template must start with '/'";
+            return null;
+        }
+
+        if (text.Contains('?', StringComparison.Ordinal) || text.Contains('#', StringComparison.Ordinal))
+        {
+            error = "a path template cannot contain '?' or '#'";
+            return null;
+        }
+
+        var segments = new List<TemplateSegment>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        string body = text.Length > 1 && text[^1] == '/' ? text[1..^1] : text[1..];
+        if (body.Length == 0)
+        {
+            return new PathTemplate(text, segments);
+        }
+
+        foreach (string raw in body.Split('/'))
+        {
+            TemplateSegment? segment = ParseSegment(raw, out error);
+            if (segment is null)
+            {
+                return null;
+            }
+
+            if (segment.Kind != SegmentKind.Literal && segment.Text is not null && !names.Add(segment.Text))
+            {
+                error = $"path variable '{segment.Text}' appears twice";
+                return null;
+            }
+
+            segments.Add(segment);
+        }
+
+        if (segments.Count(s => s.Kind != SegmentKind.Literal) > MaxWildcards)
+        {
+            error = $"a path template may hold at most {MaxWildcards} variables and wildcards";
+            return null;
+        }
+
+        return new PathTemplate(text, segments);
+    }
+
+    private static TemplateSegment? ParseSegment(string raw, out string? error)
+    {
+        error = null;
+        if (raw.Length == 0)
+        {
+            error = "a path template cannot contain an empty segment ('//')";
+            return null;
+        }
+
+        if (raw == "*")
+        {
+            return new TemplateSegment(SegmentKind.Single, null);
+        }
+
+        if (raw == "**")
+        {
+            return new TemplateSegment(SegmentKind.Multi, null);
+        }
+
+        int open = raw.IndexOf('{', StringComparison.Ordinal);
+        int close = raw.IndexOf('}', StringComparison.Ordinal);
+        if (open < 0 && close < 0)
+        {
+            if (raw.Contains('*', StringComparison.Ordinal))
+            {
+                error = $"segment '{raw}' mixes '*' with text; wildcards must be whole segments";
+                return null;
+            }
+
+            if (raw.AsSpan().IndexOfAnyExcept(LiteralChars) >= 0)
+            {
+                error = $"segment '{raw}' contains a character that is not allowed in a URL path";
+                return null;
+            }
+
+            return new TemplateSegment(SegmentKind.Literal, raw);
+        }
+
+        if (open != 0 || close != raw.Length - 1 || raw.IndexOf('{', 1) >= 0)
+        {
+            error = $"segment '{raw}' is a partial-segment variable; path variables must match whole segments (API Gateway rejects '/items/overview.{{format}}' too)";
+            return null;
+        }
+
+        string inner = raw[1..^1];
+        string name = inner;
+        SegmentKind kind = SegmentKind.Single;
+        int eq = inner.IndexOf('=', StringComparison.Ordinal);
+        if (eq >= 0)
+        {
+            name = inner[..eq];
+            string pattern = inner[(eq + 1)..];
+            kind = pattern switch
+            {
+                "*" => SegmentKind.Single,
+                "**" => SegmentKind.Multi,
+                _ => (SegmentKind)(-1),
+            };
+            if ((int)kind < 0)
+            {
+                error = $"variable '{name}' has pattern '{pattern}'; only '*' and '**' are supported";
+                return null;
+            }
+        }
+
+        if (!IsValidName(name))
+        {
+            error = $"'{name}' is not a valid path variable name";
+            return null;
+        }
+
+        return new TemplateSegment(kind, name);
+    }
+
+    private static bool IsValidName(string name) =>
+        name.Length > 0
+        && (char.IsAsciiLetter(name[0]) || name[0] == '_')
+        && name.AsSpan().IndexOfAnyExcept(NameChars) < 0;
+
+    private static readonly System.Buffers.SearchValues<char> NameChars = System.Buffers.SearchValues.Create(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-");
+
+    private static readonly System.Buffers.SearchValues<char> LiteralChars = System.Buffers.SearchValues.Create(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()+,;=:@%");
+
+    /// <inheritdoc />
+    public override string ToString() => Text;
+}

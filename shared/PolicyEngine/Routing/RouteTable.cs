@@ -1,0 +1,172 @@
+using System.Collections.Frozen;
+using Portcullis.PolicyEngine.Policy;
+
+namespace Portcullis.PolicyEngine.Routing;
+
+/// <summary>
+/// The compiled route table: a segment trie walked depth-first in ESPv2's precedence
+/// (exact segment, then <c>*</c>, then <c>**</c>), case-sensitive, with one optional trailing slash.
+/// Built once per config; <see cref="TryMatch"/> allocates nothing.
+/// </summary>
+public sealed class RouteTable
+{
+    private readonly Node _root;
+
+    /// <summary>Builds the table. Operations must not conflict (the compiler checks).</summary>
+    public RouteTable(IEnumerable<ApiOperation> operations)
+    {
+        var root = new NodeBuilder();
+        foreach (ApiOperation operation in operations)
+        {
+            NodeBuilder node = root;
+            foreach (TemplateSegment segment in operation.Template.Segments)
+            {
+                node = node.Child(segment);
+            }
+
+            node.Template ??= operation.Template;
+            node.Operations.Add(operation);
+        }
+
+        _root = root.Build();
+    }
+
+    /// <summary>Looks up <paramref name="method"/> on the normalized <paramref name="path"/>.</summary>
+    public RouteMatch TryMatch(string method, string path)
+    {
+        var match = new RouteMatch { Path = path, Outcome = RouteOutcome.NoRoute };
+        Walk(_root, method, path, 1, 0, ref match);
+        return match;
+    }
+
+    // pos is where the next segment starts; pos == path.Length means only the optional trailing
+    // slash is left, pos > path.Length means the whole path was consumed.
+    private static bool Walk(Node node, string method, string path, int pos, int captures, ref RouteMatch match)
+    {
+        if (pos >= path.Length && node.Operations is not null)
+        {
+            foreach (ApiOperation operation in node.Operations)
+            {
+                if (ReferenceEquals(operation.Method, method) || string.Equals(operation.Method, method, StringComparison.Ordinal))
+                {
+                    match.Outcome = RouteOutcome.Matched;
+                    match.Operation = operation;
+                    match.Template = operation.Template;
+                    match.CaptureCount = captures;
+                    return true;
+                }
+            }
+
+            if (match.Outcome == RouteOutcome.NoRoute)
+            {
+                match.Outcome = RouteOutcome.MethodNotAllowed;
+                match.Template = node.Template;
+            }
+        }
+
+        if (pos > path.Length)
+        {
+            return false;
+        }
+
+        int end = path.IndexOf('/', pos);
+        if (end < 0)
+        {
+            end = path.Length;
+        }
+
+        if (end > pos)
+        {
+            if (node.HasLiterals
+                && node.Literals.TryGetValue(path.AsSpan(pos, end - pos), out Node? literal)
+                && Walk(literal, method, path, end + 1, captures, ref match))
+            {
+                return true;
+            }
+
+            if (node.Single is not null)
+            {
+                match.SetCapture(captures, pos..end);
+                if (Walk(node.Single, method, path, end + 1, captures + 1, ref match))
+                {
+                    return true;
+                }
+            }
+        }
+
+        if (node.Multi is not null)
+        {
+            // Greedy, as ESPv2's ".*": the longest run of segments first, then shorter ones,
+            // down to the single segment that ends at `end`.
+            int stop = path.Length;
+            while (stop >= end)
+            {
+                match.SetCapture(captures, pos..stop);
+                if (Walk(node.Multi, method, path, stop + 1, captures + 1, ref match))
+                {
+                    return true;
+                }
+
+                if (stop == end)
+                {
+                    break;
+                }
+
+                stop = path.LastIndexOf('/', stop - 1);
+            }
+        }
+
+        return false;
+    }
+
+    private sealed class Node
+    {
+        public FrozenDictionary<string, Node>.AlternateLookup<ReadOnlySpan<char>> Literals;
+        public bool HasLiterals;
+        public Node? Single;
+        public Node? Multi;
+        public ApiOperation[]? Operations;
+        public PathTemplate? Template;
+    }
+
+    private sealed class NodeBuilder
+    {
+        private readonly Dictionary<string, NodeBuilder> _literals = new(StringComparer.Ordinal);
+        private NodeBuilder? _single;
+        private NodeBuilder? _multi;
+
+        public List<ApiOperation> Operations { get; } = [];
+
+        public PathTemplate? Template { get; set; }
+
+        public NodeBuilder Child(TemplateSegment segment)
+        {
+            switch (segment.Kind)
+            {
+                case SegmentKind.Literal:
+                    if (!_literals.TryGetValue(segment.Text!, out NodeBuilder? child))
+                    {
+                        child = new NodeBuilder();
+                        _literals.Add(segment.Text!, child);
+                    }
+
+                    return child;
+                case SegmentKind.Single:
+                    return _single ??= new NodeBuilder();
+                default:
+                    return _multi ??= new NodeBuilder();
+            }
+        }
+
+        public Node Build() => new()
+        {
+            Literals = _literals.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.Build(), StringComparer.Ordinal)
+                .GetAlternateLookup<ReadOnlySpan<char>>(),
+            HasLiterals = _literals.Count > 0,
+            Single = _single?.Build(),
+            Multi = _multi?.Build(),
+            Operations = Operations.Count == 0 ? null : [.. Operations],
+            Template = Template,
+        };
+    }
+}

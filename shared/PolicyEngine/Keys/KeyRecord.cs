@@ -15,4 +15,11 @@ public sealed record KeyRecord(
     DateTimeOffset Created,
     DateTimeOffset? Expires,
     DateTimeOffset? Revoked,
-    IReadOnlyDictionary<string, string> Labels);
+    IReadOnlyDictionary<string, string> Labels)
+{
+    /// <summary>OperationIds this key may call; null means every operation.</summary>
+    public IReadOnlySet<string>? AllowedOperations { get; init; }
+
+    /// <summary>Whether this key may call <paramref name="operationId"/>.</summary>
+    public bool Allows(string operationId) => AllowedOperations is null || AllowedOperations.Contains(operationId);
+}

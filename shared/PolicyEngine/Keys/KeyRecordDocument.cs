@@ -32,4 +32,8 @@ public sealed class KeyRecordDocument
     /// <summary>Free-form labels.</summary>
     [JsonPropertyName("labels")]
     public Dictionary<string, string>? Labels { get; set; }
+
+    /// <summary>Restrictions on where the key may be used.</summary>
+    [JsonPropertyName("restrictions")]
+    public KeyRestrictionsDocument? Restrictions { get; set; }
 }

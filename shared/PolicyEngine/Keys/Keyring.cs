@@ -99,7 +99,10 @@ public sealed class Keyring
                 entry.Created,
                 entry.Expires,
                 entry.Revoked,
-                entry.Labels ?? new Dictionary<string, string>()));
+                entry.Labels ?? new Dictionary<string, string>())
+            {
+                AllowedOperations = entry.Restrictions?.Operations is { } ops ? ops.ToFrozenSet(StringComparer.Ordinal) : null,
+            });
         }
 
         return problems.Count == 0 ? new Keyring(records) : null;
@@ -119,6 +122,7 @@ public sealed class Keyring
                 Expires = r.Expires,
                 Revoked = r.Revoked,
                 Labels = r.Labels.Count == 0 ? null : new Dictionary<string, string>(r.Labels),
+                Restrictions = r.AllowedOperations is null ? null : new KeyRestrictionsDocument { Operations = [.. r.AllowedOperations.Order(StringComparer.Ordinal)] },
             }).ToList(),
         };
         return JsonSerializer.Serialize(document, KeyringJsonContext.Default.KeyringDocument);

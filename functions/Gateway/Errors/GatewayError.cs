@@ -1,0 +1,21 @@
+namespace Portcullis.Gateway.Errors;
+
+/// <summary>Every way the gateway refuses or fails a request; <see cref="ErrorResponses"/> maps each to HTTP.</summary>
+internal enum GatewayError
+{
+    PathFragment,
+    PathTooLong,
+    PathInvalidCharacter,
+    PathMalformedEscape,
+    PathNotAbsolute,
+    NoRoute,
+    MethodNotAllowed,
+    MissingKey,
+    InvalidKey,
+    ExpiredKey,
+    OperationBlocked,
+    KeySourceUnavailable,
+    TokenUnavailable,
+    BackendTimeout,
+    BackendUnreachable,
+}

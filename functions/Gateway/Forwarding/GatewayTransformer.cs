@@ -1,0 +1,99 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Http.Features;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Portcullis.Gateway.Forwarding;
+
+/// <summary>
+/// Builds the backend request from the checked one: the translated target (the path that was
+/// matched, never the raw one), <c>Host</c> of the backend, the ID token in <c>Authorization</c>
+/// with the caller's moved to <c>X-Forwarded-Authorization</c>, the API key and spoofable
+/// identity headers removed, consumer identity and <c>X-Forwarded-*</c> added.
+/// </summary>
+internal sealed class GatewayTransformer : HttpTransformer
+{
+    public const string ConsumerHeader = "X-Portcullis-Consumer";
+    public const string KeyIdHeader = "X-Portcullis-Key-Id";
+    private const string IdentityPrefix = "X-Portcullis-";
+    private const string ForwardedAuthorization = "X-Forwarded-Authorization";
+
+    public static GatewayTransformer Instance { get; } = new();
+
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
+        ForwardingState state = httpContext.Features.GetRequiredFeature<ForwardingState>();
+        HttpRequestHeaders headers = proxyRequest.Headers;
+
+        proxyRequest.RequestUri = new Uri(destinationPrefix + state.Target, UriKind.Absolute);
+        headers.Host = null;
+
+        foreach (string name in state.Policy.KeyHeaderNames)
+        {
+            headers.Remove(name);
+        }
+
+        RemoveIdentityHeaders(headers);
+        headers.Remove(ForwardedAuthorization);
+        headers.Remove("X-HTTP-Method-Override");
+        headers.Remove("X-HTTP-Method");
+        headers.Remove("X-Method-Override");
+
+        if (state.IdToken is not null)
+        {
+            if (headers.TryGetValues("Authorization", out IEnumerable<string>? caller))
+            {
+                headers.TryAddWithoutValidation(ForwardedAuthorization, caller);
+                headers.Remove("Authorization");
+            }
+
+            headers.TryAddWithoutValidation("Authorization", "Bearer " + state.IdToken);
+        }
+
+        if (state.Key is { } key)
+        {
+            headers.TryAddWithoutValidation(ConsumerHeader, key.Consumer);
+            headers.TryAddWithoutValidation(KeyIdHeader, key.Id);
+        }
+
+        AddForwardedHeaders(httpContext, headers);
+    }
+
+    private static void RemoveIdentityHeaders(HttpRequestHeaders headers)
+    {
+        List<string>? spoofed = null;
+        foreach (KeyValuePair<string, HeaderStringValues> header in headers.NonValidated)
+        {
+            if (header.Key.StartsWith(IdentityPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                (spoofed ??= []).Add(header.Key);
+            }
+        }
+
+        spoofed?.ForEach(name => headers.Remove(name));
+    }
+
+    private static void AddForwardedHeaders(HttpContext context, HttpRequestHeaders headers)
+    {
+        string? remote = context.Connection.RemoteIpAddress?.ToString();
+        if (remote is not null)
+        {
+            string forwardedFor = headers.TryGetValues("X-Forwarded-For", out IEnumerable<string>? existing)
+                ? string.Join(", ", existing) + ", " + remote
+                : remote;
+            headers.Remove("X-Forwarded-For");
+            headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor);
+        }
+
+        // Behind Cloud Run's front end these arrive already set (TLS ends there); keep them.
+        if (!headers.Contains("X-Forwarded-Proto"))
+        {
+            headers.TryAddWithoutValidation("X-Forwarded-Proto", context.Request.Scheme);
+        }
+
+        if (!headers.Contains("X-Forwarded-Host") && context.Request.Host.HasValue)
+        {
+            headers.TryAddWithoutValidation("X-Forwarded-Host", context.Request.Host.Value);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using Portcullis.Gateway.Forwarding;
+using Portcullis.Gateway.Keys;
+using Portcullis.Gateway.Sources;
+using Portcullis.GoogleCloud.IdTokens;
+using Portcullis.Hosting;
+using Portcullis.Hosting.Logging;
+
+namespace Portcullis.Gateway;
+
+/// <summary>Builds the gateway function app. Used by <c>Program</c>, the CLI's <c>dev</c> and the functional tests.</summary>
+public static class GatewayApp
+{
+    /// <summary>
+    /// Builds the app from the environment and <c>--NAME value</c> <paramref name="args"/>.
+    /// Returns null with every problem in <paramref name="errors"/> when the config is invalid.
+    /// </summary>
+    public static WebApplication? Build(string[] args, out IReadOnlyList<string> errors, Action<IServiceCollection>? configureServices = null)
+    {
+        WebApplicationBuilder builder = FunctionHost.CreateBuilder(args);
+        GatewayOptions options = GatewayOptions.FromConfiguration(builder.Configuration);
+        IServiceCollection services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<GatewaySources>();
+        services.AddSingleton<IKeySource, KeyringKeySource>();
+        services.AddSingleton<IIdTokenSource>(_ => new GoogleIdTokenSource());
+        services.AddHttpForwarder();
+        services.AddSingleton<BackendForwarder>();
+        services.AddSingleton<GatewayEndpoint>();
+        services.AddHostedService<SourcePoller>();
+        configureServices?.Invoke(services);
+
+        WebApplication app = builder.Build();
+        var sources = app.Services.GetRequiredService<GatewaySources>();
+        errors = sources.Config.Refresh();
+        if (sources.Config.Target.Current is null)
+        {
+            return null;
+        }
+
+        ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Portcullis.Gateway");
+        if (sources.Keyring is { } keyring && keyring.Refresh().Count > 0)
+        {
+            GatewayLog.KeyringUnavailable(logger);
+        }
+
+        if (!options.BackendAuth)
+        {
+            GatewayLog.BackendAuthOff(logger);
+        }
+
+        var endpoint = app.Services.GetRequiredService<GatewayEndpoint>();
+        app.Use(async (context, next) =>
+        {
+            string? traceId = TraceScope.ParseTraceId(context.Request.Headers.TraceParent, context.Request.Headers["X-Cloud-Trace-Context"]);
+            if (traceId is null)
+            {
+                await next(context).ConfigureAwait(false);
+                return;
+            }
+
+            using (logger.BeginScope(new Dictionary<string, object?> { [TraceScope.Key] = traceId }))
+            {
+                await next(context).ConfigureAwait(false);
+            }
+        });
+        app.Run(endpoint.HandleAsync);
+        return app;
+    }
+
+    /// <summary>The function's entry point: builds and runs, or prints every config problem and exits 1.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        WebApplication? app;
+        try
+        {
+            app = Build(args, out IReadOnlyList<string> errors);
+            if (app is null)
+            {
+                await Console.Error.WriteLineAsync("portcullis gateway: the API config is invalid:").ConfigureAwait(false);
+                foreach (string error in errors)
+                {
+                    await Console.Error.WriteLineAsync("  " + error).ConfigureAwait(false);
+                }
+
+                return 1;
+            }
+        }
+        catch (InvalidOperationException e)
+        {
+            await Console.Error.WriteLineAsync("portcullis gateway: " + e.Message).ConfigureAwait(false);
+            return 1;
+        }
+
+        await app.RunAsync().ConfigureAwait(false);
+        return 0;
+    }
+}

@@ -1,0 +1,156 @@
+using Microsoft.AspNetCore.Http.Features;
+using Portcullis.Gateway.Errors;
+using Portcullis.Gateway.Forwarding;
+using Portcullis.Gateway.Keys;
+using Portcullis.Gateway.Sources;
+using Portcullis.GoogleCloud.IdTokens;
+using Portcullis.Hosting.Logging;
+using Portcullis.PolicyEngine.Forwarding;
+using QueryString = Portcullis.PolicyEngine.Http.QueryString;
+using Portcullis.PolicyEngine.Keys;
+using Portcullis.PolicyEngine.Policy;
+using Portcullis.PolicyEngine.Routing;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Portcullis.Gateway;
+
+/// <summary>
+/// The gateway function: normalize → match → key check → forward with an ID token.
+/// Cheap synchronous checks first; async only for the key source, the token and the backend.
+/// </summary>
+internal sealed class GatewayEndpoint(
+    GatewaySources sources,
+    IKeySource keys,
+    IIdTokenSource tokens,
+    BackendForwarder forwarder,
+    GatewayOptions options,
+    ILogger<GatewayEndpoint> logger)
+{
+    public Task HandleAsync(HttpContext context)
+    {
+        ApiPolicy policy = sources.Config.Target.Current
+            ?? throw new InvalidOperationException("The gateway started without a config.");
+
+        string rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
+        SplitTarget(rawTarget, out string rawPath, out string query);
+        PathError pathError = PathNormalizer.TryNormalize(rawPath, out string path);
+        if (pathError != PathError.None)
+        {
+            return ErrorResponses.WriteAsync(context, pathError switch
+            {
+                PathError.Fragment => GatewayError.PathFragment,
+                PathError.TooLong => GatewayError.PathTooLong,
+                PathError.MalformedEscape => GatewayError.PathMalformedEscape,
+                PathError.NotAbsolute => GatewayError.PathNotAbsolute,
+                _ => GatewayError.PathInvalidCharacter,
+            });
+        }
+
+        RouteMatch match = policy.Routes.TryMatch(context.Request.Method, path);
+        if (match.Outcome != RouteOutcome.Matched)
+        {
+            return match.Outcome == RouteOutcome.MethodNotAllowed
+                ? ErrorResponses.WriteAsync(context, GatewayError.MethodNotAllowed, match.Template?.Text)
+                : ErrorResponses.WriteAsync(context, GatewayError.NoRoute);
+        }
+
+        ApiOperation operation = match.Operation!;
+        string? key = null;
+        if (operation.KeyRequirement != KeyRequirement.None)
+        {
+            key = KeyExtractor.Extract(operation.KeyLocations, query, new HeaderSource(context.Request.Headers));
+            if (key is null && operation.KeyRequirement == KeyRequirement.Required)
+            {
+                return ErrorResponses.WriteAsync(context, GatewayError.MissingKey);
+            }
+        }
+
+        // The key never travels on: every API-key location of this API is removed.
+        string forwardedQuery = policy.KeyQueryNames.Count == 0 ? query : QueryString.Remove(query, policy.KeyQueryNames.Contains);
+        string target = PathTranslator.Translate(match, forwardedQuery);
+        return CheckAndForwardAsync(context, policy, operation, key, target);
+    }
+
+    private async Task CheckAndForwardAsync(HttpContext context, ApiPolicy policy, ApiOperation operation, string? key, string target)
+    {
+        KeyRecord? record = null;
+        if (key is not null)
+        {
+            KeyCheck check = await keys.CheckAsync(key, operation, context, context.RequestAborted).ConfigureAwait(false);
+            GatewayError? refusal = check.Verdict switch
+            {
+                KeyVerdict.Valid when check.Record is { } r && !r.Allows(operation.OperationId) => GatewayError.OperationBlocked,
+                KeyVerdict.Valid => null,
+                KeyVerdict.Expired => GatewayError.ExpiredKey,
+                KeyVerdict.Unavailable => GatewayError.KeySourceUnavailable,
+                _ => GatewayError.InvalidKey,
+            };
+            if (refusal is { } error)
+            {
+                GatewayLog.KeyRefused(logger, check.Record?.Id ?? "unknown", operation.OperationId, check.Verdict.ToString());
+                await ErrorResponses.WriteAsync(context, error).ConfigureAwait(false);
+                return;
+            }
+
+            record = check.Record;
+        }
+
+        string? idToken = null;
+        BackendRule backend = operation.Backend;
+        if (options.BackendAuth && !backend.DisableAuth)
+        {
+            try
+            {
+                idToken = await tokens.GetTokenAsync(backend.JwtAudience!, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (IdTokenUnavailableException e)
+            {
+                // Never forward unauthenticated: the backend would refuse it, or worse, accept it.
+                GatewayLog.TokenUnavailable(logger, e.Audience, e);
+                await ErrorResponses.WriteAsync(context, GatewayError.TokenUnavailable).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        var state = new ForwardingState(policy, backend, target, idToken, record);
+        ForwarderError result = await forwarder.SendAsync(context, state).ConfigureAwait(false);
+        if (result != ForwarderError.None)
+        {
+            await OnForwardErrorAsync(context, operation, result).ConfigureAwait(false);
+        }
+    }
+
+    private Task OnForwardErrorAsync(HttpContext context, ApiOperation operation, ForwarderError result)
+    {
+        if (result is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled
+            || context.RequestAborted.IsCancellationRequested)
+        {
+            GatewayLog.ClientAborted(logger, operation.OperationId);
+            return Task.CompletedTask;
+        }
+
+        Exception? exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+        GatewayLog.BackendFailed(logger, operation.Backend.Origin, operation.OperationId, result.ToString(), exception);
+        return ErrorResponses.WriteAsync(
+            context,
+            result == ForwarderError.RequestTimedOut ? GatewayError.BackendTimeout : GatewayError.BackendUnreachable);
+    }
+
+    private static void SplitTarget(string rawTarget, out string path, out string query)
+    {
+        // Absolute-form (RFC 9112 §3.2.2): drop scheme and authority, keep the raw path.
+        if (rawTarget.Length > 0 && rawTarget[0] != '/')
+        {
+            int scheme = rawTarget.IndexOf("://", StringComparison.Ordinal);
+            if (scheme > 0)
+            {
+                int slash = rawTarget.IndexOf('/', scheme + 3);
+                rawTarget = slash < 0 ? "/" : rawTarget[slash..];
+            }
+        }
+
+        int q = rawTarget.IndexOf('?', StringComparison.Ordinal);
+        path = q < 0 ? rawTarget : rawTarget[..q];
+        query = q < 0 ? string.Empty : rawTarget[q..];
+    }
+}

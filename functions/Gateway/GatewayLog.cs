@@ -1,0 +1,32 @@
+namespace Portcullis.Gateway;
+
+/// <summary>The gateway's log events (1000s).</summary>
+internal static partial class GatewayLog
+{
+    [LoggerMessage(1000, LogLevel.Information, "Loaded {What} from {Path}: {Description}")]
+    public static partial void SourceLoaded(ILogger logger, string what, string path, string description);
+
+    [LoggerMessage(1001, LogLevel.Error, "Rejected new {What} from {Path}; keeping the last good one. {Errors}")]
+    public static partial void SourceRejected(ILogger logger, string what, string path, string errors);
+
+    [LoggerMessage(1002, LogLevel.Warning, "Cannot read {What} from {Path} ({Reason}); keeping the last good one")]
+    public static partial void SourceUnavailable(ILogger logger, string what, string path, string reason);
+
+    [LoggerMessage(1003, LogLevel.Warning, "PORTCULLIS_BACKEND_AUTH=off: requests are forwarded WITHOUT an ID token. Use this for local development only.")]
+    public static partial void BackendAuthOff(ILogger logger);
+
+    [LoggerMessage(1004, LogLevel.Error, "No ID token for backend audience {Audience}; answering 503")]
+    public static partial void TokenUnavailable(ILogger logger, string audience, Exception exception);
+
+    [LoggerMessage(1005, LogLevel.Warning, "Backend {Backend} failed for {OperationId}: {Error}")]
+    public static partial void BackendFailed(ILogger logger, string backend, string operationId, string error, Exception? exception);
+
+    [LoggerMessage(1006, LogLevel.Debug, "Client aborted {OperationId}")]
+    public static partial void ClientAborted(ILogger logger, string operationId);
+
+    [LoggerMessage(1007, LogLevel.Error, "The keyring is not available; key checks answer 503 until it loads")]
+    public static partial void KeyringUnavailable(ILogger logger);
+
+    [LoggerMessage(1008, LogLevel.Information, "Key {KeyId} refused for {OperationId}: {Verdict}")]
+    public static partial void KeyRefused(ILogger logger, string keyId, string operationId, string verdict);
+}

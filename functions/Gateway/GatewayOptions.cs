@@ -1,0 +1,82 @@
+using System.Globalization;
+
+namespace Portcullis.Gateway;
+
+/// <summary>The gateway's runtime contract (DESIGN.md), read from the environment and <c>--NAME value</c> arguments.</summary>
+internal sealed record GatewayOptions
+{
+    public required string ConfigPath { get; init; }
+
+    public required KeysMode KeysMode { get; init; }
+
+    public required string KeysPath { get; init; }
+
+    public required bool FailOpen { get; init; }
+
+    public required TimeSpan PollInterval { get; init; }
+
+    public required bool BackendAuth { get; init; }
+
+    /// <summary>Dev only: every backend address takes this scheme, host and port.</summary>
+    public Uri? BackendOverride { get; init; }
+
+    public static GatewayOptions FromConfiguration(IConfiguration config)
+    {
+        string keys = Value(config, "PORTCULLIS_KEYS", ".portcullis/keyring.json");
+        string poll = Value(config, "PORTCULLIS_POLL_SECONDS", "10");
+        if (!double.TryParse(poll, NumberStyles.Float, CultureInfo.InvariantCulture, out double pollSeconds) || pollSeconds <= 0)
+        {
+            throw new InvalidOperationException($"PORTCULLIS_POLL_SECONDS must be a positive number, not '{poll}'.");
+        }
+
+        string failPolicy = Value(config, "PORTCULLIS_FAIL_POLICY", "closed");
+        if (failPolicy is not ("closed" or "open"))
+        {
+            throw new InvalidOperationException($"PORTCULLIS_FAIL_POLICY must be 'closed' or 'open', not '{failPolicy}'.");
+        }
+
+        string auth = Value(config, "PORTCULLIS_BACKEND_AUTH", "idtoken");
+        if (auth is not ("idtoken" or "off"))
+        {
+            throw new InvalidOperationException($"PORTCULLIS_BACKEND_AUTH must be 'idtoken' or 'off', not '{auth}'.");
+        }
+
+        string? backendOverride = config["PORTCULLIS_BACKEND_OVERRIDE"];
+        Uri? overrideUri = null;
+        if (!string.IsNullOrEmpty(backendOverride) && !Uri.TryCreate(backendOverride, UriKind.Absolute, out overrideUri))
+        {
+            throw new InvalidOperationException($"PORTCULLIS_BACKEND_OVERRIDE must be an absolute URL, not '{backendOverride}'.");
+        }
+
+        string configSource = Value(config, "PORTCULLIS_CONFIG", "openapi/openapi.yaml");
+        if (configSource.StartsWith("dir:", StringComparison.Ordinal) || configSource.StartsWith("sm://", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"PORTCULLIS_CONFIG '{configSource}': versioned config stores (dir:, sm://) are not available in this build yet; use a file path.");
+        }
+
+        KeysMode mode = keys switch
+        {
+            "servicecontrol" => KeysMode.ServiceControl,
+            _ when keys.StartsWith("sm://", StringComparison.Ordinal) => KeysMode.SecretManager,
+            _ => KeysMode.Keyring,
+        };
+        if (mode != KeysMode.Keyring)
+        {
+            throw new InvalidOperationException($"PORTCULLIS_KEYS '{keys}': only a keyring file is supported in this build.");
+        }
+
+        return new GatewayOptions
+        {
+            ConfigPath = configSource,
+            KeysMode = mode,
+            KeysPath = keys,
+            FailOpen = failPolicy == "open",
+            PollInterval = TimeSpan.FromSeconds(pollSeconds),
+            BackendAuth = auth == "idtoken",
+            BackendOverride = overrideUri,
+        };
+    }
+
+    private static string Value(IConfiguration config, string name, string fallback) =>
+        config[name] is { Length: > 0 } value ? value : fallback;
+}

@@ -1,0 +1,1 @@
+return await Portcullis.Gateway.GatewayApp.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Portcullis.Hosting.Logging;
+
+namespace Portcullis.Hosting;
+
+/// <summary>
+/// The Cloud Run / Functions Framework hosting contract on plain ASP.NET Core, shared by both
+/// functions: listen on <c>PORT</c> (default 8080), on all interfaces when <c>PORT</c> or
+/// <c>K_SERVICE</c> is set and on loopback otherwise, and log one JSON object per line for
+/// Cloud Logging when <c>K_SERVICE</c> is set. Settings come from the environment and from
+/// <c>--NAME value</c> arguments (arguments win).
+/// </summary>
+public static class FunctionHost
+{
+    /// <summary>Default port, as in the Functions Framework.</summary>
+    public const int DefaultPort = 8080;
+
+    /// <summary>Creates a builder with the contract applied.</summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(FunctionHost).Assembly.GetName().Name,
+        });
+
+        IConfiguration config = builder.Configuration;
+        bool onCloudRun = !string.IsNullOrEmpty(config["K_SERVICE"]);
+        string? portText = config["PORT"];
+        int port = DefaultPort;
+        if (!string.IsNullOrEmpty(portText)
+            && (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port > 65535))
+        {
+            throw new InvalidOperationException($"PORT must be a port number, not '{portText}'.");
+        }
+
+        IPAddress address = ResolveAddress(config["PORTCULLIS_BIND"], onCloudRun || !string.IsNullOrEmpty(portText));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // Room for ESPv2's 8192-byte path limit plus a query, so an over-long path gets the
+            // gateway's own JSON 400 rather than Kestrel's bare 414.
+            kestrel.Limits.MaxRequestLineSize = 32 * 1024;
+            kestrel.Listen(address, port);
+        });
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
+        if (onCloudRun)
+        {
+            builder.Logging.AddConsole(o => o.FormatterName = CloudLoggingFormatter.FormatterName)
+                .AddConsoleFormatter<CloudLoggingFormatter, CloudLoggingFormatterOptions>(o =>
+                    o.ProjectId = config["GOOGLE_CLOUD_PROJECT"]);
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+            });
+        }
+
+        return builder;
+    }
+
+    private static IPAddress ResolveAddress(string? bind, bool allInterfaces)
+    {
+        if (!string.IsNullOrEmpty(bind))
+        {
+            return bind switch
+            {
+                "any" or "Any" => IPAddress.Any,
+                "loopback" or "Loopback" => IPAddress.Loopback,
+                _ => IPAddress.TryParse(bind, out IPAddress? ip)
+                    ? ip
+                    : throw new InvalidOperationException($"PORTCULLIS_BIND must be 'any', 'loopback' or an IP address, not '{bind}'."),
+            };
+        }
+
+        return allInterfaces ? IPAddress.Any : IPAddress.Loopback;
+    }
+}

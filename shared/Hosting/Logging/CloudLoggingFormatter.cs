@@ -1,0 +1,108 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+
+namespace Portcullis.Hosting.Logging;
+
+/// <summary>
+/// One JSON object per line in the shape Cloud Logging reads from stdout: <c>severity</c>,
+/// <c>message</c>, <c>logging.googleapis.com/trace</c> (from a <see cref="TraceScope"/> scope),
+/// the category, event id, structured state and any exception.
+/// </summary>
+public sealed class CloudLoggingFormatter : ConsoleFormatter, IDisposable
+{
+    /// <summary>Name to select this formatter.</summary>
+    public const string FormatterName = "cloudlogging";
+
+    private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private readonly IDisposable? _reload;
+    private CloudLoggingFormatterOptions _options;
+
+    /// <summary>Creates the formatter.</summary>
+    public CloudLoggingFormatter(IOptionsMonitor<CloudLoggingFormatterOptions> options)
+        : base(FormatterName)
+    {
+        _options = options.CurrentValue;
+        _reload = options.OnChange(o => _options = o);
+    }
+
+    /// <inheritdoc />
+    public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
+    {
+        string message = logEntry.Formatter(logEntry.State, logEntry.Exception);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, s_writerOptions))
+        {
+            json.WriteStartObject();
+            json.WriteString("severity", Severity(logEntry.LogLevel));
+            json.WriteString("message", message);
+            json.WriteString("category", logEntry.Category);
+            if (logEntry.EventId.Id != 0)
+            {
+                json.WriteNumber("eventId", logEntry.EventId.Id);
+            }
+
+            if (logEntry.Exception is { } exception)
+            {
+                json.WriteString("exception", exception.ToString());
+            }
+
+            string? traceId = null;
+            scopeProvider?.ForEachScope(
+                (scope, _) =>
+                {
+                    if (scope is IEnumerable<KeyValuePair<string, object?>> pairs)
+                    {
+                        foreach (KeyValuePair<string, object?> pair in pairs)
+                        {
+                            if (pair.Key == TraceScope.Key && pair.Value is string id)
+                            {
+                                traceId = id;
+                            }
+                        }
+                    }
+                },
+                (object?)null);
+            if (traceId is not null)
+            {
+                json.WriteString(
+                    "logging.googleapis.com/trace",
+                    string.IsNullOrEmpty(_options.ProjectId) ? traceId : $"projects/{_options.ProjectId}/traces/{traceId}");
+            }
+
+            if (logEntry.State is IReadOnlyList<KeyValuePair<string, object?>> state && state.Count > 1)
+            {
+                json.WriteStartObject("fields");
+                foreach (KeyValuePair<string, object?> pair in state)
+                {
+                    if (pair.Key != "{OriginalFormat}")
+                    {
+                        json.WriteString(pair.Key, Convert.ToString(pair.Value, System.Globalization.CultureInfo.InvariantCulture));
+                    }
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndObject();
+        }
+
+        textWriter.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _reload?.Dispose();
+
+    private static string Severity(LogLevel level) => level switch
+    {
+        LogLevel.Trace or LogLevel.Debug => "DEBUG",
+        LogLevel.Information => "INFO",
+        LogLevel.Warning => "WARNING",
+        LogLevel.Error => "ERROR",
+        LogLevel.Critical => "CRITICAL",
+        _ => "DEFAULT",
+    };
+}

@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using Portcullis.Gateway.Tests.Infrastructure;
+using Portcullis.Testing;
+
+namespace Portcullis.Gateway.Tests;
+
+/// <summary>
+/// Property: over thousands of generated paths (dot segments, encoded dots and slashes, doubled
+/// slashes, case, trailing slashes, parameters) against a config with public and protected
+/// operations, every request that reaches a protected backend carried a valid key.
+/// </summary>
+public sealed class GatewayBypassPropertyTests : IAsyncLifetime
+{
+    private const string Config = """
+        swagger: "2.0"
+        info: { title: Mixed, version: "1" }
+        x-google-backend:
+          address: {backend}/protected
+        securityDefinitions:
+          api_key: { type: apiKey, name: key, in: query }
+        security:
+          - api_key: []
+        paths:
+          /public/{x}:
+            get:
+              operationId: publicOne
+              security: []
+              x-google-backend: { address: "{backend}/public", path_translation: APPEND_PATH_TO_ADDRESS }
+          /docs/{p=**}:
+            get:
+              operationId: docs
+              security: []
+              x-google-backend: { address: "{backend}/public", path_translation: APPEND_PATH_TO_ADDRESS }
+          /items:
+            get: { operationId: listItems }
+          /items/{id}:
+            get: { operationId: getItem }
+            delete: { operationId: deleteItem }
+          /items/{id}/secret:
+            get: { operationId: getSecret }
+          /admin/**:
+            get: { operationId: adminGet }
+            post: { operationId: adminPost }
+        """;
+
+    private static readonly string[] s_segments =
+    [
+        "public", "items", "admin", "docs", "secret", "1", "x", ".", "..", "%2e%2e", "%2E", ".%2E", "%2F", "",
+        "a%2Fb", "%69tems", "ITEMS", "Public", "%70ublic", ";x=1", "..;", "~", "%25", "items;", "%2e", "admin%2F..",
+    ];
+
+    private static readonly string[] s_keys = ["", "key=" + TestGateway.ValidKey, "key=ptc_wrong", "key=" + TestGateway.ExpiredKey, "api_key=" + TestGateway.ValidKey];
+
+    private EchoBackend _backend = null!;
+    private TestGateway _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        _backend = await EchoBackend.StartAsync();
+        _gateway = await TestGateway.StartAsync(Config, _backend.BaseAddress);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        await _backend.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task GeneratedPaths_ProtectedBackendOnlyEverSeesValidKeys()
+    {
+        const int cases = 4000;
+        var random = new Random(20261124);
+        var sent = new (HttpMethod Method, string Target, bool ValidKey)[cases];
+        for (int i = 0; i < cases; i++)
+        {
+            int count = random.Next(1, 6);
+            string path = "";
+            for (int s = 0; s < count; s++)
+            {
+                path += (random.Next(8) == 0 ? "//" : "/") + s_segments[random.Next(s_segments.Length)];
+            }
+
+            if (random.Next(4) == 0)
+            {
+                path += "/";
+            }
+
+            string key = s_keys[random.Next(s_keys.Length)];
+            HttpMethod method = random.Next(4) switch { 0 => HttpMethod.Delete, 1 => HttpMethod.Post, _ => HttpMethod.Get };
+            bool valid = key.EndsWith(TestGateway.ValidKey, StringComparison.Ordinal);
+            sent[i] = (method, key.Length == 0 ? path : path + "?" + key, valid);
+        }
+
+        var statuses = new ConcurrentDictionary<int, int>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, cases), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+        {
+            HttpResponseMessage response = await _gateway.SendRawAsync(sent[i].Method, sent[i].Target, r =>
+                r.Headers.Add("X-Test-Id", i.ToString(CultureInfo.InvariantCulture)));
+            statuses.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
+        });
+
+        Assert.DoesNotContain(statuses.Keys, s => s >= 500);
+        int protectedHits = 0;
+        foreach (RecordedRequest received in _backend.Requests)
+        {
+            int id = int.Parse(received.Header("X-Test-Id")!, CultureInfo.InvariantCulture);
+            Assert.DoesNotContain(TestGateway.ValidKey, received.RawTarget, StringComparison.Ordinal);
+            if (received.Path.StartsWith("/protected", StringComparison.Ordinal))
+            {
+                protectedHits++;
+                Assert.True(sent[id].ValidKey, $"{sent[id].Method} {sent[id].Target} reached {received.RawTarget} without a valid key");
+                Assert.Equal("acme", received.Header("X-Portcullis-Consumer"));
+            }
+            else
+            {
+                Assert.StartsWith("/public/", received.Path, StringComparison.Ordinal);
+            }
+        }
+
+        // The generator must actually exercise both sides, or the property says nothing.
+        Assert.True(protectedHits > 50, $"only {protectedHits} protected hits");
+        Assert.True(_backend.RequestCount - protectedHits > 50, "too few public hits");
+        Assert.True(statuses.GetValueOrDefault((int)HttpStatusCode.Unauthorized) > 50, "too few 401s");
+    }
+}

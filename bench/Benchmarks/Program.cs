@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Portcullis.Benchmarks.RouteMatchBenchmark).Assembly).Run(args);

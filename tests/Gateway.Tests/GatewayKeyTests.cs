@@ -115,10 +115,13 @@ public sealed class GatewayKeyTests : IAsyncLifetime
         Assert.Equal("acme", _backend.Last!.Header("X-Portcullis-Consumer"));
     }
 
-    [Fact]
-    public async Task UnknownKey_Is400WithEspMessage()
+    [Theory]
+    [InlineData(TestGateway.UnknownKey)]
+    [InlineData("ptc_unknown")]
+    [InlineData("ptc_valid00000000000000000000000003i6lTf")]
+    public async Task UnknownOrMalformedKey_Is400WithEspMessage(string key)
     {
-        HttpResponseMessage response = await _gateway.GetAsync("/v1/shelves?key=ptc_unknown");
+        HttpResponseMessage response = await _gateway.GetAsync("/v1/shelves?key=" + key);
 
         await ErrorAssert.IsAsync(response, HttpStatusCode.BadRequest, "INVALID_ARGUMENT: API key not valid. Please pass a valid API key.");
         Assert.Equal(0, _backend.RequestCount);

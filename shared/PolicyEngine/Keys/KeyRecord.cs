@@ -20,6 +20,31 @@ public sealed record KeyRecord(
     /// <summary>OperationIds this key may call; null means every operation.</summary>
     public IReadOnlySet<string>? AllowedOperations { get; init; }
 
+    /// <summary>Client networks the key may be used from; null means anywhere.</summary>
+    public IReadOnlyList<System.Net.IPNetwork>? AllowedNetworks { get; init; }
+
+    /// <summary>Referrers the key may be used from; null means any (and none).</summary>
+    public IReadOnlyList<ReferrerPattern>? AllowedReferrers { get; init; }
+
+    /// <summary>Free-form metadata (e.g. a plan) forwarded to the backend as JSON.</summary>
+    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+
     /// <summary>Whether this key may call <paramref name="operationId"/>.</summary>
     public bool Allows(string operationId) => AllowedOperations is null || AllowedOperations.Contains(operationId);
+
+    /// <summary>Checks the key's restrictions for one request.</summary>
+    public KeyRefusal CheckRestrictions(System.Net.IPAddress? client, string? referer, string operationId)
+    {
+        if (AllowedNetworks is { } networks && (client is null || !networks.Any(n => n.Contains(client))))
+        {
+            return KeyRefusal.IpAddressBlocked;
+        }
+
+        if (AllowedReferrers is { } referrers && !referrers.Any(r => r.Matches(referer)))
+        {
+            return KeyRefusal.RefererBlocked;
+        }
+
+        return Allows(operationId) ? KeyRefusal.None : KeyRefusal.OperationBlocked;
+    }
 }

@@ -33,6 +33,10 @@ public sealed class KeyRecordDocument
     [JsonPropertyName("labels")]
     public Dictionary<string, string>? Labels { get; set; }
 
+    /// <summary>Metadata forwarded to the backend (e.g. a plan).</summary>
+    [JsonPropertyName("metadata")]
+    public Dictionary<string, string>? Metadata { get; set; }
+
     /// <summary>Restrictions on where the key may be used.</summary>
     [JsonPropertyName("restrictions")]
     public KeyRestrictionsDocument? Restrictions { get; set; }

@@ -29,7 +29,10 @@ public sealed class Keyring
     /// <summary>Checks <paramref name="key"/> at time <paramref name="now"/>.</summary>
     public KeyCheck Check(ReadOnlySpan<char> key, DateTimeOffset now)
     {
-        if (!KeyDigest.TryCompute(key, out KeyDigest digest) || !_byDigest.TryGetValue(digest, out KeyRecord? record))
+        // A mistyped or made-up key fails its checksum: refused without hashing or lookup.
+        if (!ApiKeys.IsWellFormed(key)
+            || !KeyDigest.TryCompute(key, out KeyDigest digest)
+            || !_byDigest.TryGetValue(digest, out KeyRecord? record))
         {
             return KeyCheck.Unknown;
         }
@@ -92,6 +95,7 @@ public sealed class Keyring
                 continue;
             }
 
+            List<System.Net.IPNetwork>? networks = ParseNetworks(entry.Restrictions?.Ips, i, problems);
             records.Add(new KeyRecord(
                 entry.Id ?? digest.ToKeyId(),
                 digest,
@@ -102,10 +106,40 @@ public sealed class Keyring
                 entry.Labels ?? new Dictionary<string, string>())
             {
                 AllowedOperations = entry.Restrictions?.Operations is { } ops ? ops.ToFrozenSet(StringComparer.Ordinal) : null,
+                AllowedNetworks = networks,
+                AllowedReferrers = entry.Restrictions?.Referrers?.Select(r => new ReferrerPattern(r)).ToArray(),
+                Metadata = entry.Metadata,
             });
         }
 
         return problems.Count == 0 ? new Keyring(records) : null;
+    }
+
+    private static List<System.Net.IPNetwork>? ParseNetworks(List<string>? texts, int index, List<string> problems)
+    {
+        if (texts is null)
+        {
+            return null;
+        }
+
+        var networks = new List<System.Net.IPNetwork>(texts.Count);
+        foreach (string text in texts)
+        {
+            if (System.Net.IPNetwork.TryParse(text, out System.Net.IPNetwork network))
+            {
+                networks.Add(network);
+            }
+            else if (System.Net.IPAddress.TryParse(text, out System.Net.IPAddress? address))
+            {
+                networks.Add(new System.Net.IPNetwork(address, address.GetAddressBytes().Length * 8));
+            }
+            else
+            {
+                problems.Add($"/keys/{index}/restrictions/ips: '{text}' is not an IP address or CIDR network");
+            }
+        }
+
+        return networks;
     }
 
     /// <summary>Serializes records into a keyring document (hashes only).</summary>
@@ -122,7 +156,15 @@ public sealed class Keyring
                 Expires = r.Expires,
                 Revoked = r.Revoked,
                 Labels = r.Labels.Count == 0 ? null : new Dictionary<string, string>(r.Labels),
-                Restrictions = r.AllowedOperations is null ? null : new KeyRestrictionsDocument { Operations = [.. r.AllowedOperations.Order(StringComparer.Ordinal)] },
+                Metadata = r.Metadata is null ? null : new Dictionary<string, string>(r.Metadata),
+                Restrictions = r.AllowedOperations is null && r.AllowedNetworks is null && r.AllowedReferrers is null
+                    ? null
+                    : new KeyRestrictionsDocument
+                    {
+                        Operations = r.AllowedOperations?.Order(StringComparer.Ordinal).ToList(),
+                        Ips = r.AllowedNetworks?.Select(n => n.ToString()).ToList(),
+                        Referrers = r.AllowedReferrers?.Select(p => p.Text).ToList(),
+                    },
             }).ToList(),
         };
         return JsonSerializer.Serialize(document, KeyringJsonContext.Default.KeyringDocument);
@@ -131,9 +173,9 @@ public sealed class Keyring
     /// <summary>Makes a record for a freshly issued <paramref name="key"/> (the key itself is not kept).</summary>
     public static KeyRecord NewRecord(string key, string consumer, DateTimeOffset created, DateTimeOffset? expires = null)
     {
-        if (!KeyDigest.TryCompute(key, out KeyDigest digest))
+        if (!ApiKeys.IsWellFormed(key) || !KeyDigest.TryCompute(key, out KeyDigest digest))
         {
-            throw new ArgumentException("A key must be 1 to 256 characters.", nameof(key));
+            throw new ArgumentException("Not a well-formed Portcullis key (ptc_, 30 base-62 characters, checksum).", nameof(key));
         }
 
         return new KeyRecord(digest.ToKeyId(), digest, consumer, created, expires, null, new Dictionary<string, string>());

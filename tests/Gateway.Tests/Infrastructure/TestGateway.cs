@@ -14,10 +14,14 @@ namespace Portcullis.Gateway.Tests.Infrastructure;
 /// </summary>
 internal sealed class TestGateway : IAsyncDisposable
 {
-    public const string ValidKey = "ptc_valid0000000000000000000000000000";
-    public const string ExpiredKey = "ptc_expired000000000000000000000000000";
-    public const string RevokedKey = "ptc_revoked000000000000000000000000000";
-    public const string LimitedKey = "ptc_limited000000000000000000000000000";
+    // Well-formed keys (ApiKeys.FromBody of a fixed body), so they can be InlineData constants.
+    public const string ValidKey = "ptc_valid00000000000000000000000003i6lTe";
+    public const string ExpiredKey = "ptc_expired000000000000000000000002xMwnX";
+    public const string RevokedKey = "ptc_revoked000000000000000000000003hlSkv";
+    public const string LimitedKey = "ptc_limited0000000000000000000000020xZix";
+
+    /// <summary>Well-formed (checksum passes) but in no keyring.</summary>
+    public const string UnknownKey = "ptc_wrong00000000000000000000000002PaWvn";
     public static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
 
     private readonly string _directory;

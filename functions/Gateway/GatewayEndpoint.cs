@@ -79,8 +79,7 @@ internal sealed class GatewayEndpoint(
             KeyCheck check = await keys.CheckAsync(key, operation, context, context.RequestAborted).ConfigureAwait(false);
             GatewayError? refusal = check.Verdict switch
             {
-                KeyVerdict.Valid when check.Record is { } r && !r.Allows(operation.OperationId) => GatewayError.OperationBlocked,
-                KeyVerdict.Valid => null,
+                KeyVerdict.Valid when check.Record is { } r => Restrict(context, r, operation),
                 KeyVerdict.Expired => GatewayError.ExpiredKey,
                 KeyVerdict.Unavailable => GatewayError.KeySourceUnavailable,
                 _ => GatewayError.InvalidKey,
@@ -118,6 +117,20 @@ internal sealed class GatewayEndpoint(
         {
             await OnForwardErrorAsync(context, operation, result).ConfigureAwait(false);
         }
+    }
+
+    private GatewayError? Restrict(HttpContext context, KeyRecord record, ApiOperation operation)
+    {
+        System.Net.IPAddress? client = record.AllowedNetworks is null
+            ? null
+            : ClientAddress.Resolve(context.Request.Headers["X-Forwarded-For"], context.Connection.RemoteIpAddress, options.TrustedHops);
+        return record.CheckRestrictions(client, context.Request.Headers.Referer, operation.OperationId) switch
+        {
+            KeyRefusal.IpAddressBlocked => GatewayError.IpAddressBlocked,
+            KeyRefusal.RefererBlocked => GatewayError.RefererBlocked,
+            KeyRefusal.OperationBlocked => GatewayError.OperationBlocked,
+            _ => null,
+        };
     }
 
     private Task OnForwardErrorAsync(HttpContext context, ApiOperation operation, ForwarderError result)

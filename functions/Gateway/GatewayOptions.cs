@@ -17,6 +17,9 @@ internal sealed record GatewayOptions
 
     public required bool BackendAuth { get; init; }
 
+    /// <summary>How many proxies in front append to X-Forwarded-For (Cloud Run's front end: 1).</summary>
+    public required int TrustedHops { get; init; }
+
     /// <summary>Dev only: every backend address takes this scheme, host and port.</summary>
     public Uri? BackendOverride { get; init; }
 
@@ -65,8 +68,16 @@ internal sealed record GatewayOptions
             throw new InvalidOperationException($"PORTCULLIS_KEYS '{keys}': only a keyring file is supported in this build.");
         }
 
+        string hopsDefault = string.IsNullOrEmpty(config["K_SERVICE"]) ? "0" : "1";
+        string hopsText = Value(config, "PORTCULLIS_TRUSTED_HOPS", hopsDefault);
+        if (!int.TryParse(hopsText, NumberStyles.None, CultureInfo.InvariantCulture, out int hops) || hops > 10)
+        {
+            throw new InvalidOperationException($"PORTCULLIS_TRUSTED_HOPS must be a whole number from 0 to 10, not '{hopsText}'.");
+        }
+
         return new GatewayOptions
         {
+            TrustedHops = hops,
             ConfigPath = configSource,
             KeysMode = mode,
             KeysPath = keys,

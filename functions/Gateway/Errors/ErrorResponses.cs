@@ -30,6 +30,8 @@ internal static class ErrorResponses
         GatewayError.MissingKey => (401, MissingKeyMessage),
         GatewayError.InvalidKey => (400, "INVALID_ARGUMENT: API key not valid. Please pass a valid API key."),
         GatewayError.ExpiredKey => (400, "INVALID_ARGUMENT: API key expired. Please renew the API key."),
+        GatewayError.IpAddressBlocked => (403, "PERMISSION_DENIED: IP address blocked."),
+        GatewayError.RefererBlocked => (403, "PERMISSION_DENIED: Referer blocked."),
         GatewayError.OperationBlocked => (403, "PERMISSION_DENIED: The API targeted by this request is invalid for the given API key."),
         GatewayError.KeySourceUnavailable => (503, "UNAVAILABLE: The API key could not be checked. Please retry."),
         GatewayError.TokenUnavailable => (503, "UNAVAILABLE: Token not found for the backend audience."),

@@ -14,6 +14,8 @@ internal enum GatewayError
     InvalidKey,
     ExpiredKey,
     OperationBlocked,
+    IpAddressBlocked,
+    RefererBlocked,
     KeySourceUnavailable,
     TokenUnavailable,
     BackendTimeout,

@@ -14,6 +14,7 @@ internal sealed class GatewayTransformer : HttpTransformer
 {
     public const string ConsumerHeader = "X-Portcullis-Consumer";
     public const string KeyIdHeader = "X-Portcullis-Key-Id";
+    public const string MetadataHeader = "X-Portcullis-Key-Metadata";
     private const string IdentityPrefix = "X-Portcullis-";
     private const string ForwardedAuthorization = "X-Forwarded-Authorization";
 
@@ -54,6 +55,10 @@ internal sealed class GatewayTransformer : HttpTransformer
         {
             headers.TryAddWithoutValidation(ConsumerHeader, key.Consumer);
             headers.TryAddWithoutValidation(KeyIdHeader, key.Id);
+            if (key.MetadataJson is { } metadata)
+            {
+                headers.TryAddWithoutValidation(MetadataHeader, metadata);
+            }
         }
 
         AddForwardedHeaders(httpContext, headers);

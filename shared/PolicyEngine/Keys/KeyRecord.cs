@@ -26,8 +26,25 @@ public sealed record KeyRecord(
     /// <summary>Referrers the key may be used from; null means any (and none).</summary>
     public IReadOnlyList<ReferrerPattern>? AllowedReferrers { get; init; }
 
+    // Compact, and the default encoder escapes non-ASCII: the JSON goes into a header.
+    private static readonly KeyringJsonContext s_compactJson = new(new System.Text.Json.JsonSerializerOptions());
+    private readonly IReadOnlyDictionary<string, string>? _metadata;
+
     /// <summary>Free-form metadata (e.g. a plan) forwarded to the backend as JSON.</summary>
-    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+    public IReadOnlyDictionary<string, string>? Metadata
+    {
+        get => _metadata;
+        init
+        {
+            _metadata = value;
+            MetadataJson = value is null || value.Count == 0
+                ? null
+                : System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>(value), s_compactJson.DictionaryStringString);
+        }
+    }
+
+    /// <summary><see cref="Metadata"/> as compact JSON (ASCII only, so it fits a header); null when there is none.</summary>
+    public string? MetadataJson { get; private init; }
 
     /// <summary>Whether this key may call <paramref name="operationId"/>.</summary>
     public bool Allows(string operationId) => AllowedOperations is null || AllowedOperations.Contains(operationId);

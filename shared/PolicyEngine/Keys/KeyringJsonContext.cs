@@ -5,4 +5,5 @@ namespace Portcullis.PolicyEngine.Keys;
 /// <summary>Source-generated JSON for the keyring document.</summary>
 [JsonSourceGenerationOptions(WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(KeyringDocument))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
 public sealed partial class KeyringJsonContext : JsonSerializerContext;

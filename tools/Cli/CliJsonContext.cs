@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+using Portcullis.Cli.Keys;
+
+namespace Portcullis.Cli;
+
+/// <summary>Source-generated JSON for the CLI's <c>--json</c> output.</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(KeyView))]
+[JsonSerializable(typeof(List<KeyView>))]
+[JsonSerializable(typeof(CreatedKey))]
+internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -51,7 +51,68 @@ public sealed class GatewayBypassPropertyTests : IAsyncLifetime
         "a%2Fb", "%69tems", "ITEMS", "Public", "%70ublic", ";x=1", "..;", "~", "%25", "items;", "%2e", "admin%2F..",
     ];
 
+    private static readonly string[] s_realPaths =
+    [
+        "/public/x", "/public/items", "/docs/a", "/docs/a/b/c", "/items", "/items/1", "/items/1/secret", "/admin/x", "/admin/a/b",
+    ];
+
     private static readonly string[] s_keys = ["", "key=" + TestGateway.ValidKey, "key=ptc_wrong", "key=" + TestGateway.ExpiredKey, "api_key=" + TestGateway.ValidKey];
+
+    private static string RandomPath(Random random)
+    {
+        string path = "";
+        int count = random.Next(1, 6);
+        for (int s = 0; s < count; s++)
+        {
+            path += (random.Next(8) == 0 ? "//" : "/") + s_segments[random.Next(s_segments.Length)];
+        }
+
+        return random.Next(4) == 0 ? path + "/" : path;
+    }
+
+    // One to three edits of a real path: extra segments (dot segments, encoded dots and slashes),
+    // percent-encoded letters, doubled slashes, case changes, trailing slashes, ';' parameters.
+    private static string Mutate(string path, Random random)
+    {
+        int edits = random.Next(1, 4);
+        for (int e = 0; e < edits; e++)
+        {
+            var segments = path.Split('/').ToList();
+            int at = random.Next(1, segments.Count + 1);
+            switch (random.Next(7))
+            {
+                case 0:
+                    segments.Insert(at, s_segments[random.Next(s_segments.Length)]);
+                    break;
+                case 1:
+                    segments.Insert(at, s_segments[random.Next(s_segments.Length)] + "/..");
+                    break;
+                case 2:
+                    int c = random.Next(1, path.Length);
+                    path = char.IsAsciiLetterOrDigit(path[c]) || path[c] is '.' or '/'
+                        ? path[..c] + "%" + ((int)path[c]).ToString("X2", CultureInfo.InvariantCulture) + path[(c + 1)..]
+                        : path;
+                    continue;
+                case 3:
+                    path = path.Replace("/", random.Next(2) == 0 ? "//" : "/./", StringComparison.Ordinal);
+                    continue;
+                case 4:
+                    int u = random.Next(1, segments.Count);
+                    segments[u] = segments[u].ToUpperInvariant();
+                    break;
+                case 5:
+                    path += random.Next(2) == 0 ? "/" : ";x=1";
+                    continue;
+                default:
+                    segments.Insert(at, "..");
+                    break;
+            }
+
+            path = string.Join('/', segments);
+        }
+
+        return path;
+    }
 
     private EchoBackend _backend = null!;
     private TestGateway _gateway = null!;
@@ -76,18 +137,7 @@ public sealed class GatewayBypassPropertyTests : IAsyncLifetime
         var sent = new (HttpMethod Method, string Target, bool ValidKey)[cases];
         for (int i = 0; i < cases; i++)
         {
-            int count = random.Next(1, 6);
-            string path = "";
-            for (int s = 0; s < count; s++)
-            {
-                path += (random.Next(8) == 0 ? "//" : "/") + s_segments[random.Next(s_segments.Length)];
-            }
-
-            if (random.Next(4) == 0)
-            {
-                path += "/";
-            }
-
+            string path = random.Next(4) == 0 ? RandomPath(random) : Mutate(s_realPaths[random.Next(s_realPaths.Length)], random);
             string key = s_keys[random.Next(s_keys.Length)];
             HttpMethod method = random.Next(4) switch { 0 => HttpMethod.Delete, 1 => HttpMethod.Post, _ => HttpMethod.Get };
             bool valid = key.EndsWith(TestGateway.ValidKey, StringComparison.Ordinal);
@@ -123,6 +173,7 @@ public sealed class GatewayBypassPropertyTests : IAsyncLifetime
         // The generator must actually exercise both sides, or the property says nothing.
         Assert.True(protectedHits > 50, $"only {protectedHits} protected hits");
         Assert.True(_backend.RequestCount - protectedHits > 50, "too few public hits");
-        Assert.True(statuses.GetValueOrDefault((int)HttpStatusCode.Unauthorized) > 50, "too few 401s");
+        string histogram = string.Join(", ", statuses.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}: {kv.Value}"));
+        Assert.True(statuses.GetValueOrDefault((int)HttpStatusCode.Unauthorized) > 50, "too few 401s: " + histogram);
     }
 }

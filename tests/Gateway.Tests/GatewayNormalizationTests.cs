@@ -34,6 +34,8 @@ public sealed class GatewayNormalizationTests : IAsyncLifetime
     [InlineData("/v1/shelves/a%2Fb", "/api/v1/shelves/a%2Fb")]
     [InlineData("/v1/shelves/a%2fb", "/api/v1/shelves/a%2Fb")]
     [InlineData("/v1/%41bc/../shelves/%41", "/api/v1/shelves/A")]
+    // "..%2Fshelves" is one segment of data, which the final ".." removes.
+    [InlineData("/v1/health/..%2Fshelves/..", "/api/v1/health/")]
     public async Task EquivalentPaths_AreMatchedAndForwardedNormalized(string path, string forwarded)
     {
         HttpResponseMessage response = await _gateway.GetAsync(path + "?key=" + Valid);
@@ -45,7 +47,7 @@ public sealed class GatewayNormalizationTests : IAsyncLifetime
     [Theory]
     [InlineData("/v1/health/../shelves")]
     [InlineData("/v1/health/%2E%2E/shelves")]
-    [InlineData("/v1/health/..%2Fshelves/..")]
+    [InlineData("/v1/health/.%2E/shelves")]
     [InlineData("/v1//health/../../v1/shelves")]
     public async Task DotSegments_FromPublicIntoProtected_StillNeedAKey(string path)
     {

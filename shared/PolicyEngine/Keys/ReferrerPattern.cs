@@ -1,22 +1,33 @@
 namespace Portcullis.PolicyEngine.Keys;
 
 /// <summary>
-/// An allowed-referrer pattern in the style of Google API key restrictions: <c>*</c> matches any
-/// run of characters. A pattern with no <c>/</c> is matched against the referrer's host only
-/// (<c>*.example.com</c>); one with a path against host and path (<c>example.com/app/*</c>); one
-/// with a scheme against the whole referrer without its query (<c>https://example.com/*</c>).
+/// An allowed-referrer pattern in the style of Google API key restrictions:
+/// <c>[scheme://]host[/path]</c>, where <c>*</c> matches any run of characters within the host or
+/// within the path (never across the host/path boundary, so <c>*.example.com/*</c> does not
+/// admit <c>https://evil.com/app.example.com/</c>). Without a scheme any scheme matches; without
+/// a path any path matches. Host and scheme compare case-insensitively, the path exactly.
 /// </summary>
 public sealed class ReferrerPattern
 {
-    private readonly bool _hasScheme;
-    private readonly bool _hostOnly;
+    private readonly string? _scheme;
+    private readonly string _host;
+    private readonly string? _path;
 
     /// <summary>Creates a pattern.</summary>
     public ReferrerPattern(string pattern)
     {
         Text = pattern;
-        _hasScheme = pattern.Contains("://", StringComparison.Ordinal);
-        _hostOnly = !_hasScheme && !pattern.Contains('/', StringComparison.Ordinal);
+        string rest = pattern;
+        int schemeEnd = rest.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd >= 0)
+        {
+            _scheme = rest[..schemeEnd];
+            rest = rest[(schemeEnd + 3)..];
+        }
+
+        int slash = rest.IndexOf('/', StringComparison.Ordinal);
+        _host = slash < 0 ? rest : rest[..slash];
+        _path = slash < 0 ? null : rest[slash..];
     }
 
     /// <summary>The pattern as written.</summary>
@@ -25,20 +36,23 @@ public sealed class ReferrerPattern
     /// <summary>Whether <paramref name="referer"/> (a <c>Referer</c> header value) matches.</summary>
     public bool Matches(string? referer)
     {
-        if (string.IsNullOrEmpty(referer) || !Uri.TryCreate(referer, UriKind.Absolute, out Uri? uri))
+        if (string.IsNullOrEmpty(referer) || !Uri.TryCreate(referer, UriKind.Absolute, out Uri? uri) || uri.Host.Length == 0)
         {
             return false;
         }
 
-        string subject = _hasScheme
-            ? uri.GetLeftPart(UriPartial.Path)
-            : _hostOnly ? uri.Host : uri.Authority + uri.AbsolutePath;
-        return Glob(Text.AsSpan(), subject.AsSpan());
+        if (_scheme is not null && !string.Equals(_scheme, uri.Scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        string host = _host.Contains(':', StringComparison.Ordinal) ? uri.Authority : uri.Host;
+        return Glob(_host, host, ignoreCase: true) && (_path is null || Glob(_path, uri.AbsolutePath, ignoreCase: false));
     }
 
-    private static bool Glob(ReadOnlySpan<char> pattern, ReadOnlySpan<char> text)
+    private static bool Glob(ReadOnlySpan<char> pattern, ReadOnlySpan<char> text, bool ignoreCase)
     {
-        // Iterative wildcard match with single-star backtracking; case-insensitive like host names.
+        // Iterative wildcard match with single-star backtracking.
         int p = 0, t = 0, star = -1, mark = 0;
         while (t < text.Length)
         {
@@ -47,7 +61,7 @@ public sealed class ReferrerPattern
                 star = p++;
                 mark = t;
             }
-            else if (p < pattern.Length && char.ToLowerInvariant(pattern[p]) == char.ToLowerInvariant(text[t]))
+            else if (p < pattern.Length && (ignoreCase ? char.ToLowerInvariant(pattern[p]) == char.ToLowerInvariant(text[t]) : pattern[p] == text[t]))
             {
                 p++;
                 t++;

@@ -49,6 +49,16 @@ public sealed class PathTemplate
             return null;
         }
 
+        for (int open = text.IndexOf('{', StringComparison.Ordinal); open >= 0; open = text.IndexOf('{', open + 1))
+        {
+            int close = text.IndexOf('}', open);
+            if (close > open && text.AsSpan(open, close - open).Contains('/'))
+            {
+                error = $"variable '{text[open..(close + 1)]}' spans segments; only '*' and '**' patterns are supported";
+                return null;
+            }
+        }
+
         var segments = new List<TemplateSegment>();
         var names = new HashSet<string>(StringComparer.Ordinal);
         string body = text.Length > 1 && text[^1] == '/' ? text[1..^1] : text[1..];

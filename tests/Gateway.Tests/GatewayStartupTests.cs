@@ -1,0 +1,51 @@
+using System.Diagnostics;
+
+namespace Portcullis.Gateway.Tests;
+
+/// <summary>The gateway as a process: an invalid config at start is fatal and every problem is printed.</summary>
+public sealed class GatewayStartupTests
+{
+    [Fact]
+    public async Task InvalidConfigAtStart_ExitsNonZero_PrintingEveryDiagnostic()
+    {
+        string directory = Directory.CreateTempSubdirectory("portcullis-start-").FullName;
+        string config = Path.Combine(directory, "bad.yaml");
+        await File.WriteAllTextAsync(config, """
+            swagger: "2.0"
+            info: { title: T, version: "1" }
+            x-google-backend: { address: "https://b.example.com" }
+            paths:
+              /a:
+                get:
+                  operationId: a
+                  security: [{ ghost: [] }]
+              /b/x{y}:
+                get: { operationId: b }
+            """);
+
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Portcullis.Gateway.dll"));
+        foreach (string arg in new[] { "--PORT", "0", "--PORTCULLIS_BIND", "loopback", "--PORTCULLIS_CONFIG", config, "--PORTCULLIS_KEYS", Path.Combine(directory, "none.json") })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+
+        string errors = await stderr;
+        Assert.Equal(1, process.ExitCode);
+        Assert.Contains("'ghost'", errors, StringComparison.Ordinal);
+        Assert.Contains("partial-segment", errors, StringComparison.Ordinal);
+        Assert.Contains($"{config}:8:", errors, StringComparison.Ordinal);
+        _ = await stdout;
+        Directory.Delete(directory, recursive: true);
+    }
+}

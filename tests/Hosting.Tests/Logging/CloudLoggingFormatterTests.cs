@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Portcullis.Hosting.Logging;
+
+namespace Portcullis.Hosting.Tests.Logging;
+
+public sealed class CloudLoggingFormatterTests
+{
+    [Theory]
+    [InlineData(LogLevel.Debug, "DEBUG")]
+    [InlineData(LogLevel.Information, "INFO")]
+    [InlineData(LogLevel.Warning, "WARNING")]
+    [InlineData(LogLevel.Error, "ERROR")]
+    [InlineData(LogLevel.Critical, "CRITICAL")]
+    public void Write_OneJsonObjectPerLine_WithSeverityAndMessage(LogLevel level, string severity)
+    {
+        JsonElement line = Format(level, "hello \"world\"", scope: null);
+
+        Assert.Equal(severity, line.GetProperty("severity").GetString());
+        Assert.Equal("hello \"world\"", line.GetProperty("message").GetString());
+        Assert.False(line.TryGetProperty("logging.googleapis.com/trace", out _));
+    }
+
+    [Fact]
+    public void Write_InTraceScope_AddsCloudTraceField()
+    {
+        JsonElement line = Format(LogLevel.Information, "in a request", scope: "0af7651916cd43dd8448eb211c80319c");
+
+        Assert.Equal("projects/test-project/traces/0af7651916cd43dd8448eb211c80319c", line.GetProperty("logging.googleapis.com/trace").GetString());
+    }
+
+    [Theory]
+    [InlineData("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", null, "0af7651916cd43dd8448eb211c80319c")]
+    [InlineData(null, "105445aa7843bc8bf206b12000100000/1;o=1", "105445aa7843bc8bf206b12000100000")]
+    [InlineData("garbage", "not hex!/1", null)]
+    [InlineData(null, null, null)]
+    public void ParseTraceId_ReadsTraceparentOrCloudTraceContext(string? traceparent, string? cloud, string? expected)
+    {
+        Assert.Equal(expected, TraceScope.ParseTraceId(traceparent, cloud));
+    }
+
+    private static JsonElement Format(LogLevel level, string message, string? scope)
+    {
+        var formatter = new CloudLoggingFormatter(new StaticOptions(new CloudLoggingFormatterOptions { ProjectId = "test-project" }));
+        var scopes = new LoggerExternalScopeProvider();
+        using IDisposable? _ = scope is null ? null : scopes.Push(new Dictionary<string, object?> { [TraceScope.Key] = scope });
+        using var writer = new StringWriter();
+        var entry = new LogEntry<string>(level, "Test.Category", new EventId(1000), message, null, (s, _) => s);
+        formatter.Write(entry, scopes, writer);
+        string text = writer.ToString();
+        Assert.EndsWith("\n", text, StringComparison.Ordinal);
+        Assert.Single(text.TrimEnd('\n').Split('\n'));
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private sealed class StaticOptions(CloudLoggingFormatterOptions value) : IOptionsMonitor<CloudLoggingFormatterOptions>
+    {
+        public CloudLoggingFormatterOptions CurrentValue => value;
+
+        public CloudLoggingFormatterOptions Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<CloudLoggingFormatterOptions, string?> listener) => null;
+    }
+}

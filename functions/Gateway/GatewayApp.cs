@@ -1,7 +1,9 @@
 using Portcullis.Gateway.Forwarding;
 using Portcullis.Gateway.Keys;
 using Portcullis.Gateway.Sources;
+using Portcullis.GoogleCloud.Auth;
 using Portcullis.GoogleCloud.IdTokens;
+using Portcullis.GoogleCloud.SecretManager;
 using Portcullis.Hosting;
 using Portcullis.Hosting.Logging;
 
@@ -24,6 +26,10 @@ public static class GatewayApp
         services.AddSingleton<GatewaySources>();
         services.AddSingleton<IKeySource, KeyringKeySource>();
         services.AddSingleton<IIdTokenSource>(_ => new GoogleIdTokenSource());
+        services.AddSingleton<IAccessTokenSource, GoogleAccessTokenSource>();
+        services.AddSingleton(sp => new SecretManagerClient(
+            new HttpClient { BaseAddress = options.SecretManagerUrl, Timeout = TimeSpan.FromSeconds(10) },
+            sp.GetRequiredService<IAccessTokenSource>()));
         services.AddHttpForwarder();
         services.AddSingleton<BackendForwarder>();
         services.AddSingleton<GatewayEndpoint>();
@@ -32,14 +38,14 @@ public static class GatewayApp
 
         WebApplication app = builder.Build();
         var sources = app.Services.GetRequiredService<GatewaySources>();
-        errors = sources.Config.Refresh();
+        errors = sources.Config.RefreshAsync(CancellationToken.None).GetAwaiter().GetResult();
         if (sources.Config.Target.Current is null)
         {
             return null;
         }
 
         ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Portcullis.Gateway");
-        if (sources.Keyring is { } keyring && keyring.Refresh().Count > 0)
+        if (sources.Keyring is { } keyring && keyring.RefreshAsync(CancellationToken.None).GetAwaiter().GetResult().Count > 0)
         {
             GatewayLog.KeyringUnavailable(logger);
         }

@@ -20,6 +20,8 @@ internal sealed record GatewayOptions
     /// <summary>How many proxies in front append to X-Forwarded-For (Cloud Run's front end: 1).</summary>
     public required int TrustedHops { get; init; }
 
+    public required Uri SecretManagerUrl { get; init; }
+
     /// <summary>Dev only: every backend address takes this scheme, host and port.</summary>
     public Uri? BackendOverride { get; init; }
 
@@ -63,9 +65,27 @@ internal sealed record GatewayOptions
             _ when keys.StartsWith("sm://", StringComparison.Ordinal) => KeysMode.SecretManager,
             _ => KeysMode.Keyring,
         };
-        if (mode != KeysMode.Keyring)
+        if (mode == KeysMode.SecretManager)
         {
-            throw new InvalidOperationException($"PORTCULLIS_KEYS '{keys}': only a keyring file is supported in this build.");
+            try
+            {
+                _ = Portcullis.GoogleCloud.SecretManager.SecretReference.Parse(keys);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidOperationException("PORTCULLIS_KEYS: " + e.Message, e);
+            }
+        }
+
+        if (mode == KeysMode.ServiceControl)
+        {
+            throw new InvalidOperationException("PORTCULLIS_KEYS=servicecontrol (Google API keys) is not available in this build yet; use a keyring file or sm://.");
+        }
+
+        string smUrl = Value(config, "PORTCULLIS_SECRET_MANAGER_URL", "https://secretmanager.googleapis.com");
+        if (!Uri.TryCreate(smUrl.EndsWith('/') ? smUrl : smUrl + "/", UriKind.Absolute, out Uri? secretManagerUrl))
+        {
+            throw new InvalidOperationException($"PORTCULLIS_SECRET_MANAGER_URL must be an absolute URL, not '{smUrl}'.");
         }
 
         string hopsDefault = string.IsNullOrEmpty(config["K_SERVICE"]) ? "0" : "1";
@@ -78,6 +98,7 @@ internal sealed record GatewayOptions
         return new GatewayOptions
         {
             TrustedHops = hops,
+            SecretManagerUrl = secretManagerUrl,
             ConfigPath = configSource,
             KeysMode = mode,
             KeysPath = keys,

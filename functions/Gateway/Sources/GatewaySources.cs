@@ -1,3 +1,5 @@
+using Portcullis.GoogleCloud.Keyrings;
+using Portcullis.GoogleCloud.SecretManager;
 using Portcullis.PolicyEngine.Compilation;
 using Portcullis.PolicyEngine.Keys;
 using Portcullis.PolicyEngine.Policy;
@@ -7,29 +9,36 @@ namespace Portcullis.Gateway.Sources;
 /// <summary>The reloadable inputs of the gateway: the compiled config and, in keyring mode, the keyring.</summary>
 internal sealed class GatewaySources
 {
-    public GatewaySources(GatewayOptions options, ILogger<GatewaySources> logger)
+    public GatewaySources(GatewayOptions options, IServiceProvider services, ILogger<GatewaySources> logger)
     {
         var compileOptions = new CompileOptions { BackendOverride = options.BackendOverride, SourceName = options.ConfigPath };
-        Config = new PolledFile<ApiPolicy>("config", options.ConfigPath, new Live<ApiPolicy>(), content =>
+        var configFile = new FileKeyringStore(options.ConfigPath);
+        Config = new PolledSource<ApiPolicy>("config", options.ConfigPath, configFile.ReadAsync, content =>
         {
             CompileResult result = PolicyCompiler.Compile(content, compileOptions);
-            return new PolledFile<ApiPolicy>.ParseResult(
+            return new PolledSource<ApiPolicy>.ParseResult(
                 result.Policy,
                 result.Errors.Select(d => d.Format(options.ConfigPath)).ToList(),
                 result.Policy is null ? "" : $"config {result.Policy.ConfigId} ({result.Policy.Operations.Count} operations)");
         }, logger);
 
-        if (options.KeysMode == KeysMode.Keyring)
+        IKeyringStore? store = options.KeysMode switch
         {
-            Keyring = new PolledFile<Keyring>("keyring", options.KeysPath, new Live<Keyring>(), content =>
+            KeysMode.Keyring => new FileKeyringStore(options.KeysPath),
+            KeysMode.SecretManager => new SecretManagerKeyringStore(services.GetRequiredService<SecretManagerClient>(), SecretReference.Parse(options.KeysPath)),
+            _ => null,
+        };
+        if (store is not null)
+        {
+            Keyring = new PolledSource<Keyring>("keyring", store.Location, store.ReadAsync, content =>
             {
                 Keyring? keyring = PolicyEngine.Keys.Keyring.TryParse(content, out IReadOnlyList<string> errors);
-                return new PolledFile<Keyring>.ParseResult(keyring, errors, keyring is null ? "" : $"{keyring.Count} keys");
+                return new PolledSource<Keyring>.ParseResult(keyring, errors, keyring is null ? "" : $"{keyring.Count} keys");
             }, logger);
         }
     }
 
-    public PolledFile<ApiPolicy> Config { get; }
+    public PolledSource<ApiPolicy> Config { get; }
 
-    public PolledFile<Keyring>? Keyring { get; }
+    public PolledSource<Keyring>? Keyring { get; }
 }

@@ -8,8 +8,11 @@ internal sealed class SourcePoller(GatewaySources sources, GatewayOptions option
         using var timer = new PeriodicTimer(options.PollInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
-            sources.Config.Refresh();
-            sources.Keyring?.Refresh();
+            await sources.Config.RefreshAsync(stoppingToken).ConfigureAwait(false);
+            if (sources.Keyring is { } keyring)
+            {
+                await keyring.RefreshAsync(stoppingToken).ConfigureAwait(false);
+            }
         }
     }
 }

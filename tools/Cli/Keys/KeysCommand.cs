@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
+using Portcullis.GoogleCloud.Auth;
 using Portcullis.GoogleCloud.Keyrings;
+using Portcullis.GoogleCloud.SecretManager;
 using Portcullis.PolicyEngine.Keys;
 
 namespace Portcullis.Cli.Keys;
@@ -28,10 +30,19 @@ internal static class KeysCommand
         return command;
     }
 
-    internal static IKeyringStore OpenStore(string location) =>
-        location.StartsWith("sm://", StringComparison.Ordinal)
-            ? throw new StoreException("Secret Manager keyrings (sm://) are not available in this build yet; use a file path.")
-            : new FileKeyringStore(location);
+    internal static IKeyringStore OpenStore(string location)
+    {
+        if (!SecretReference.IsSecret(location))
+        {
+            return new FileKeyringStore(location);
+        }
+
+        string url = Environment.GetEnvironmentVariable("PORTCULLIS_SECRET_MANAGER_URL") is { Length: > 0 } configured
+            ? configured.TrimEnd('/') + "/"
+            : SecretManagerClient.DefaultBaseAddress.ToString();
+        var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+        return new SecretManagerKeyringStore(new SecretManagerClient(http, new GoogleAccessTokenSource()), SecretReference.Parse(location));
+    }
 
     private static Command CreateCommand(TimeProvider time)
     {

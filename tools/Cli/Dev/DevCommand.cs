@@ -28,7 +28,17 @@ internal static class DevCommand
             return 2;
         }
 
-        string key = DevKeyring.AddDemoKey(keyringPath, DateTimeOffset.UtcNow);
+        string key;
+        try
+        {
+            key = await DevKeyring.AddDemoKeyAsync(keyringPath, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Portcullis.GoogleCloud.Keyrings.StoreException e)
+        {
+            await Console.Error.WriteLineAsync("portcullis dev: " + e.Message).ConfigureAwait(false);
+            return 1;
+        }
+
         WebApplication? echo = null;
         if (backend is null)
         {

@@ -11,7 +11,7 @@ namespace Portcullis.Gateway.Tests;
 /// slashes, case, trailing slashes, parameters) against a config with public and protected
 /// operations, every request that reaches a protected backend carried a valid key.
 /// </summary>
-public sealed class GatewayBypassPropertyTests : IAsyncLifetime
+public sealed class GatewayBypassPropertyTests : GatewayTestBase
 {
     private const string Config = """
         swagger: "2.0"
@@ -114,20 +114,7 @@ public sealed class GatewayBypassPropertyTests : IAsyncLifetime
         return path;
     }
 
-    private EchoBackend _backend = null!;
-    private TestGateway _gateway = null!;
-
-    public async Task InitializeAsync()
-    {
-        _backend = await EchoBackend.StartAsync();
-        _gateway = await TestGateway.StartAsync(Config, _backend.BaseAddress);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
+    internal override Task<TestGateway> StartGatewayAsync(EchoBackend backend) => TestGateway.StartAsync(Config, backend.BaseAddress);
 
     [Fact]
     public async Task GeneratedPaths_ProtectedBackendOnlyEverSeesValidKeys()
@@ -147,14 +134,14 @@ public sealed class GatewayBypassPropertyTests : IAsyncLifetime
         var statuses = new ConcurrentDictionary<int, int>();
         await Parallel.ForEachAsync(Enumerable.Range(0, cases), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
         {
-            HttpResponseMessage response = await _gateway.SendRawAsync(sent[i].Method, sent[i].Target, r =>
+            HttpResponseMessage response = await Gateway.SendRawAsync(sent[i].Method, sent[i].Target, r =>
                 r.Headers.Add("X-Test-Id", i.ToString(CultureInfo.InvariantCulture)));
             statuses.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
         });
 
         Assert.DoesNotContain(statuses.Keys, s => s >= 500);
         int protectedHits = 0;
-        foreach (RecordedRequest received in _backend.Requests)
+        foreach (RecordedRequest received in Backend.Requests)
         {
             int id = int.Parse(received.Header("X-Test-Id")!, CultureInfo.InvariantCulture);
             Assert.DoesNotContain(TestGateway.ValidKey, received.RawTarget, StringComparison.Ordinal);
@@ -172,7 +159,7 @@ public sealed class GatewayBypassPropertyTests : IAsyncLifetime
 
         // The generator must actually exercise both sides, or the property says nothing.
         Assert.True(protectedHits > 50, $"only {protectedHits} protected hits");
-        Assert.True(_backend.RequestCount - protectedHits > 50, "too few public hits");
+        Assert.True(Backend.RequestCount - protectedHits > 50, "too few public hits");
         string histogram = string.Join(", ", statuses.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}: {kv.Value}"));
         Assert.True(statuses.GetValueOrDefault((int)HttpStatusCode.Unauthorized) > 50, "too few 401s: " + histogram);
     }

@@ -5,30 +5,17 @@ using Portcullis.Testing;
 namespace Portcullis.Gateway.Tests;
 
 /// <summary>Backend slow, backend down, no ID token: each answers in ESPv2's shape and never forwards unauthenticated.</summary>
-public sealed class GatewayFailureTests : IAsyncLifetime
+public sealed class GatewayFailureTests : GatewayTestBase
 {
     private const string Valid = TestGateway.ValidKey;
-    private EchoBackend _backend = null!;
-    private TestGateway _gateway = null!;
-
-    public async Task InitializeAsync()
-    {
-        _backend = await EchoBackend.StartAsync();
-        _gateway = await TestGateway.StartAsync(Configs.Bookstore, _backend.BaseAddress);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
+    internal override Task<TestGateway> StartGatewayAsync(EchoBackend backend) => TestGateway.StartAsync(Configs.Bookstore, backend.BaseAddress);
 
     [Fact]
     public async Task BackendSlowerThanDeadline_Is504()
     {
-        _backend.ResponseDelay = TimeSpan.FromSeconds(5);
+        Backend.ResponseDelay = TimeSpan.FromSeconds(5);
 
-        HttpResponseMessage response = await _gateway.GetAsync("/v1/slow?key=" + Valid);
+        HttpResponseMessage response = await Gateway.GetAsync("/v1/slow?key=" + Valid);
 
         await ErrorAssert.IsAsync(response, HttpStatusCode.GatewayTimeout, "upstream request timeout");
     }
@@ -36,7 +23,7 @@ public sealed class GatewayFailureTests : IAsyncLifetime
     [Fact]
     public async Task BackendDown_Is502()
     {
-        HttpResponseMessage response = await _gateway.GetAsync("/v1/down?key=" + Valid);
+        HttpResponseMessage response = await Gateway.GetAsync("/v1/down?key=" + Valid);
 
         await ErrorAssert.IsAsync(
             response,
@@ -47,20 +34,20 @@ public sealed class GatewayFailureTests : IAsyncLifetime
     [Fact]
     public async Task NoIdToken_Is503_AndNothingIsForwarded()
     {
-        _gateway.Metadata.FailIdentityFor("https://no-token-for-this.example.com");
+        Gateway.Metadata.FailIdentityFor("https://no-token-for-this.example.com");
 
-        HttpResponseMessage response = await _gateway.GetAsync("/v1/notoken");
+        HttpResponseMessage response = await Gateway.GetAsync("/v1/notoken");
 
         await ErrorAssert.IsAsync(response, HttpStatusCode.ServiceUnavailable, "UNAVAILABLE: Token not found for the backend audience.");
-        Assert.Equal(0, _backend.RequestCount);
+        Assert.Equal(0, Backend.RequestCount);
     }
 
     [Fact]
     public async Task BackendStatusAndBody_PassThroughUnchanged()
     {
-        _backend.StatusCode = 418;
+        Backend.StatusCode = 418;
 
-        HttpResponseMessage response = await _gateway.GetAsync("/v1/shelves?key=" + Valid);
+        HttpResponseMessage response = await Gateway.GetAsync("/v1/shelves?key=" + Valid);
 
         Assert.Equal((HttpStatusCode)418, response.StatusCode);
     }

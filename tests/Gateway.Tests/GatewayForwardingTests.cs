@@ -5,23 +5,10 @@ using Portcullis.Testing;
 namespace Portcullis.Gateway.Tests;
 
 /// <summary>What reaches the backend: translated path, ID token, headers in and out, never the key.</summary>
-public sealed class GatewayForwardingTests : IAsyncLifetime
+public sealed class GatewayForwardingTests : GatewayTestBase
 {
     private const string Valid = TestGateway.ValidKey;
-    private EchoBackend _backend = null!;
-    private TestGateway _gateway = null!;
-
-    public async Task InitializeAsync()
-    {
-        _backend = await EchoBackend.StartAsync();
-        _gateway = await TestGateway.StartAsync(Configs.Bookstore, _backend.BaseAddress);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
+    internal override Task<TestGateway> StartGatewayAsync(EchoBackend backend) => TestGateway.StartAsync(Configs.Bookstore, backend.BaseAddress);
 
     [Theory]
     // APPEND_PATH_TO_ADDRESS (top-level default): address path + request path, query kept, key removed.
@@ -37,44 +24,44 @@ public sealed class GatewayForwardingTests : IAsyncLifetime
     [InlineData("/v1/files/a/b/c.txt?key=" + Valid, "/files?path=a/b/c.txt")]
     public async Task PathTranslation_ForwardsEspTarget(string target, string expected)
     {
-        HttpResponseMessage response = await _gateway.GetAsync(target);
+        HttpResponseMessage response = await Gateway.GetAsync(target);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(expected, _backend.Last!.RawTarget);
+        Assert.Equal(expected, Backend.Last!.RawTarget);
     }
 
     [Fact]
     public async Task IdToken_DefaultAudience_IsSchemeHostPortOfAddress()
     {
-        await _gateway.GetAsync("/v1/shelves?key=" + Valid);
+        await Gateway.GetAsync("/v1/shelves?key=" + Valid);
 
-        string audience = _backend.BaseAddress.GetLeftPart(UriPartial.Authority);
-        string? authorization = _backend.Last!.Header("Authorization");
+        string audience = Backend.BaseAddress.GetLeftPart(UriPartial.Authority);
+        string? authorization = Backend.Last!.Header("Authorization");
         Assert.NotNull(authorization);
         Assert.StartsWith("Bearer ", authorization, StringComparison.Ordinal);
-        Assert.True(_gateway.Metadata.TryValidateIdToken(authorization["Bearer ".Length..], audience, out string? error), error);
-        Assert.False(_gateway.Metadata.TryValidateIdToken(authorization["Bearer ".Length..], "https://books.example.com", out _));
+        Assert.True(Gateway.Metadata.TryValidateIdToken(authorization["Bearer ".Length..], audience, out string? error), error);
+        Assert.False(Gateway.Metadata.TryValidateIdToken(authorization["Bearer ".Length..], "https://books.example.com", out _));
     }
 
     [Fact]
     public async Task IdToken_ExplicitJwtAudience_IsUsed()
     {
-        await _gateway.GetAsync("/v1/shelves/1/books/2?key=" + Valid);
+        await Gateway.GetAsync("/v1/shelves/1/books/2?key=" + Valid);
 
-        string token = _backend.Last!.Header("Authorization")!["Bearer ".Length..];
-        Assert.True(_gateway.Metadata.TryValidateIdToken(token, "https://books.example.com", out string? error), error);
+        string token = Backend.Last!.Header("Authorization")!["Bearer ".Length..];
+        Assert.True(Gateway.Metadata.TryValidateIdToken(token, "https://books.example.com", out string? error), error);
     }
 
     [Fact]
     public async Task CallerAuthorization_MovesToXForwardedAuthorization_InboundCopyDropped()
     {
-        await _gateway.GetAsync("/v1/shelves?key=" + Valid, r =>
+        await Gateway.GetAsync("/v1/shelves?key=" + Valid, r =>
         {
             r.Headers.TryAddWithoutValidation("Authorization", "Bearer end-user-token");
             r.Headers.TryAddWithoutValidation("X-Forwarded-Authorization", "Bearer forged");
         });
 
-        RecordedRequest received = _backend.Last!;
+        RecordedRequest received = Backend.Last!;
         Assert.Equal("Bearer end-user-token", received.Header("X-Forwarded-Authorization"));
         Assert.Single(received.Headers["X-Forwarded-Authorization"]);
         Assert.NotEqual("Bearer end-user-token", received.Header("Authorization"));
@@ -83,17 +70,17 @@ public sealed class GatewayForwardingTests : IAsyncLifetime
     [Fact]
     public async Task InboundXForwardedAuthorization_WithoutCallerAuthorization_IsDropped()
     {
-        await _gateway.GetAsync("/v1/shelves?key=" + Valid, r => r.Headers.TryAddWithoutValidation("X-Forwarded-Authorization", "Bearer forged"));
+        await Gateway.GetAsync("/v1/shelves?key=" + Valid, r => r.Headers.TryAddWithoutValidation("X-Forwarded-Authorization", "Bearer forged"));
 
-        Assert.Null(_backend.Last!.Header("X-Forwarded-Authorization"));
+        Assert.Null(Backend.Last!.Header("X-Forwarded-Authorization"));
     }
 
     [Fact]
     public async Task DisableAuth_KeepsCallerAuthorization_AddsNoToken()
     {
-        await _gateway.GetAsync("/v1/passthrough?key=" + Valid, r => r.Headers.TryAddWithoutValidation("Authorization", "Bearer end-user-token"));
+        await Gateway.GetAsync("/v1/passthrough?key=" + Valid, r => r.Headers.TryAddWithoutValidation("Authorization", "Bearer end-user-token"));
 
-        RecordedRequest received = _backend.Last!;
+        RecordedRequest received = Backend.Last!;
         Assert.Equal("/pass/v1/passthrough", received.RawTarget);
         Assert.Equal("Bearer end-user-token", received.Header("Authorization"));
         Assert.Null(received.Header("X-Forwarded-Authorization"));
@@ -104,13 +91,13 @@ public sealed class GatewayForwardingTests : IAsyncLifetime
     [InlineData("/v1/shelves?k%65y=" + Valid)]
     public async Task ApiKey_NeverReachesBackend_QueryOrHeader(string target)
     {
-        await _gateway.GetAsync(target, r =>
+        await Gateway.GetAsync(target, r =>
         {
             r.Headers.Add("x-api-key", Valid);
             r.Headers.Add("X-Partner-Key", Valid);
         });
 
-        RecordedRequest received = _backend.Last!;
+        RecordedRequest received = Backend.Last!;
         Assert.DoesNotContain(Valid, received.RawTarget, StringComparison.Ordinal);
         Assert.DoesNotContain(received.Headers, h => h.Value.Any(v => v.Contains(Valid, StringComparison.Ordinal)));
     }
@@ -118,10 +105,10 @@ public sealed class GatewayForwardingTests : IAsyncLifetime
     [Fact]
     public async Task ApiKey_OnPublicOperation_IsStrippedToo()
     {
-        await _gateway.GetAsync("/v1/health?key=" + Valid + "&q=1", r => r.Headers.Add("x-api-key", Valid));
+        await Gateway.GetAsync("/v1/health?key=" + Valid + "&q=1", r => r.Headers.Add("x-api-key", Valid));
 
-        Assert.Equal("/api/v1/health?q=1", _backend.Last!.RawTarget);
-        Assert.Null(_backend.Last!.Header("x-api-key"));
+        Assert.Equal("/api/v1/health?q=1", Backend.Last!.RawTarget);
+        Assert.Null(Backend.Last!.Header("x-api-key"));
     }
 
     [Fact]
@@ -134,14 +121,14 @@ public sealed class GatewayForwardingTests : IAsyncLifetime
             r.Headers.Add("x-portcullis-anything", "forged");
         }
 
-        await _gateway.GetAsync("/v1/health", Spoof);
-        RecordedRequest anonymous = _backend.Last!;
+        await Gateway.GetAsync("/v1/health", Spoof);
+        RecordedRequest anonymous = Backend.Last!;
         Assert.Null(anonymous.Header("X-Portcullis-Consumer"));
         Assert.Null(anonymous.Header("X-Portcullis-Key-Id"));
         Assert.Null(anonymous.Header("X-Portcullis-Anything"));
 
-        await _gateway.GetAsync("/v1/shelves?key=" + Valid, Spoof);
-        RecordedRequest keyed = _backend.Last!;
+        await Gateway.GetAsync("/v1/shelves?key=" + Valid, Spoof);
+        RecordedRequest keyed = Backend.Last!;
         Assert.Equal(["acme"], keyed.Headers["X-Portcullis-Consumer"]);
         Assert.Equal(12, keyed.Header("X-Portcullis-Key-Id")!.Length);
         Assert.NotEqual("forged", keyed.Header("X-Portcullis-Key-Id"));
@@ -150,13 +137,13 @@ public sealed class GatewayForwardingTests : IAsyncLifetime
     [Fact]
     public async Task Forwarding_SetsBackendHostAndForwardedHeaders_StripsMethodOverride()
     {
-        await _gateway.GetAsync("/v1/shelves?key=" + Valid, r => r.Headers.Add("X-HTTP-Method-Override", "DELETE"));
+        await Gateway.GetAsync("/v1/shelves?key=" + Valid, r => r.Headers.Add("X-HTTP-Method-Override", "DELETE"));
 
-        RecordedRequest received = _backend.Last!;
-        Assert.Equal(_backend.BaseAddress.Authority, received.Header("Host"));
+        RecordedRequest received = Backend.Last!;
+        Assert.Equal(Backend.BaseAddress.Authority, received.Header("Host"));
         Assert.Equal("127.0.0.1", received.Header("X-Forwarded-For"));
         Assert.Equal("http", received.Header("X-Forwarded-Proto"));
-        Assert.Equal(_gateway.Address.Authority, received.Header("X-Forwarded-Host"));
+        Assert.Equal(Gateway.Address.Authority, received.Header("X-Forwarded-Host"));
         Assert.Null(received.Header("X-HTTP-Method-Override"));
         Assert.Equal("GET", received.Method);
     }
@@ -166,9 +153,9 @@ public sealed class GatewayForwardingTests : IAsyncLifetime
     {
         byte[] body = new byte[256 * 1024];
         Random.Shared.NextBytes(body);
-        HttpResponseMessage response = await _gateway.SendRawAsync(HttpMethod.Post, "/v1/shelves?key=" + Valid, r => r.Content = new ByteArrayContent(body));
+        HttpResponseMessage response = await Gateway.SendRawAsync(HttpMethod.Post, "/v1/shelves?key=" + Valid, r => r.Content = new ByteArrayContent(body));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(body, _backend.Last!.Body);
+        Assert.Equal(body, Backend.Last!.Body);
     }
 }

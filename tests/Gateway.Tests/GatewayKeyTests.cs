@@ -5,23 +5,10 @@ using Portcullis.Testing;
 namespace Portcullis.Gateway.Tests;
 
 /// <summary>Key locations, their precedence, security inheritance and the error bodies, over real HTTP.</summary>
-public sealed class GatewayKeyTests : IAsyncLifetime
+public sealed class GatewayKeyTests : GatewayTestBase
 {
     private const string Valid = TestGateway.ValidKey;
-    private EchoBackend _backend = null!;
-    private TestGateway _gateway = null!;
-
-    public async Task InitializeAsync()
-    {
-        _backend = await EchoBackend.StartAsync();
-        _gateway = await TestGateway.StartAsync(Configs.Bookstore, _backend.BaseAddress);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
+    internal override Task<TestGateway> StartGatewayAsync(EchoBackend backend) => TestGateway.StartAsync(Configs.Bookstore, backend.BaseAddress);
 
     [Theory]
     [InlineData("/v1/shelves?key=" + Valid, null, null)]
@@ -34,7 +21,7 @@ public sealed class GatewayKeyTests : IAsyncLifetime
     [InlineData("/v1/either", "X-Partner-Key", Valid)]
     public async Task KeyLocation_ValidKey_IsForwarded(string target, string? header, string? value)
     {
-        HttpResponseMessage response = await _gateway.GetAsync(target, r =>
+        HttpResponseMessage response = await Gateway.GetAsync(target, r =>
         {
             if (header is not null)
             {
@@ -43,7 +30,7 @@ public sealed class GatewayKeyTests : IAsyncLifetime
         });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("acme", _backend.Last!.Header("X-Portcullis-Consumer"));
+        Assert.Equal("acme", Backend.Last!.Header("X-Portcullis-Consumer"));
     }
 
     [Theory]
@@ -56,7 +43,7 @@ public sealed class GatewayKeyTests : IAsyncLifetime
     [InlineData("/v1/shelves?key=&api_key=" + Valid, null, HttpStatusCode.Unauthorized)]
     public async Task KeyLocations_SeveralPresent_FirstInEspOrderWins(string target, string? headerKey, HttpStatusCode expected)
     {
-        HttpResponseMessage response = await _gateway.GetAsync(target, r =>
+        HttpResponseMessage response = await Gateway.GetAsync(target, r =>
         {
             if (headerKey is not null)
             {
@@ -70,49 +57,49 @@ public sealed class GatewayKeyTests : IAsyncLifetime
     [Fact]
     public async Task CustomLocation_ReplacesDefaults_QueryKeyIsNotRead()
     {
-        HttpResponseMessage response = await _gateway.GetAsync("/v1/partners?key=" + Valid);
+        HttpResponseMessage response = await Gateway.GetAsync("/v1/partners?key=" + Valid);
 
         await ErrorAssert.IsAsync(response, HttpStatusCode.Unauthorized, Errors.ErrorResponses.MissingKeyMessage);
-        Assert.Equal(0, _backend.RequestCount);
+        Assert.Equal(0, Backend.RequestCount);
     }
 
     [Fact]
     public async Task TopLevelSecurity_Inherited_MissingKeyIs401()
     {
-        HttpResponseMessage response = await _gateway.GetAsync("/v1/shelves/7");
+        HttpResponseMessage response = await Gateway.GetAsync("/v1/shelves/7");
 
         await ErrorAssert.IsAsync(
             response,
             HttpStatusCode.Unauthorized,
             "UNAUTHENTICATED: Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.");
-        Assert.Equal(0, _backend.RequestCount);
+        Assert.Equal(0, Backend.RequestCount);
     }
 
     [Fact]
     public async Task EmptySecurity_NoKeyNeeded_AndSentKeyIsNotChecked()
     {
-        HttpResponseMessage plain = await _gateway.GetAsync("/v1/health");
-        HttpResponseMessage withBadKey = await _gateway.GetAsync("/v1/health?key=ptc_not_a_key");
+        HttpResponseMessage plain = await Gateway.GetAsync("/v1/health");
+        HttpResponseMessage withBadKey = await Gateway.GetAsync("/v1/health?key=ptc_not_a_key");
 
         Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
         Assert.Equal(HttpStatusCode.OK, withBadKey.StatusCode);
-        Assert.Null(_backend.Last!.Header("X-Portcullis-Consumer"));
-        Assert.Equal("/api/v1/health", _backend.Last!.RawTarget);
+        Assert.Null(Backend.Last!.Header("X-Portcullis-Consumer"));
+        Assert.Equal("/api/v1/health", Backend.Last!.RawTarget);
     }
 
     [Fact]
     public async Task OptionalKey_AbsentIsAllowed_PresentIsChecked()
     {
-        HttpResponseMessage anonymous = await _gateway.GetAsync("/v1/optional");
+        HttpResponseMessage anonymous = await Gateway.GetAsync("/v1/optional");
         Assert.Equal(HttpStatusCode.OK, anonymous.StatusCode);
-        Assert.Null(_backend.Last!.Header("X-Portcullis-Consumer"));
+        Assert.Null(Backend.Last!.Header("X-Portcullis-Consumer"));
 
-        HttpResponseMessage bad = await _gateway.GetAsync("/v1/optional?key=ptc_wrong");
+        HttpResponseMessage bad = await Gateway.GetAsync("/v1/optional?key=ptc_wrong");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
 
-        HttpResponseMessage good = await _gateway.GetAsync("/v1/optional?key=" + Valid);
+        HttpResponseMessage good = await Gateway.GetAsync("/v1/optional?key=" + Valid);
         Assert.Equal(HttpStatusCode.OK, good.StatusCode);
-        Assert.Equal("acme", _backend.Last!.Header("X-Portcullis-Consumer"));
+        Assert.Equal("acme", Backend.Last!.Header("X-Portcullis-Consumer"));
     }
 
     [Theory]
@@ -121,16 +108,16 @@ public sealed class GatewayKeyTests : IAsyncLifetime
     [InlineData("ptc_valid00000000000000000000000003i6lTf")]
     public async Task UnknownOrMalformedKey_Is400WithEspMessage(string key)
     {
-        HttpResponseMessage response = await _gateway.GetAsync("/v1/shelves?key=" + key);
+        HttpResponseMessage response = await Gateway.GetAsync("/v1/shelves?key=" + key);
 
         await ErrorAssert.IsAsync(response, HttpStatusCode.BadRequest, "INVALID_ARGUMENT: API key not valid. Please pass a valid API key.");
-        Assert.Equal(0, _backend.RequestCount);
+        Assert.Equal(0, Backend.RequestCount);
     }
 
     [Fact]
     public async Task RevokedKey_Is400NotValid()
     {
-        HttpResponseMessage response = await _gateway.GetAsync("/v1/shelves?key=" + TestGateway.RevokedKey);
+        HttpResponseMessage response = await Gateway.GetAsync("/v1/shelves?key=" + TestGateway.RevokedKey);
 
         await ErrorAssert.IsAsync(response, HttpStatusCode.BadRequest, "INVALID_ARGUMENT: API key not valid. Please pass a valid API key.");
     }
@@ -138,27 +125,27 @@ public sealed class GatewayKeyTests : IAsyncLifetime
     [Fact]
     public async Task ExpiredKey_Is400WithExpiryMessage()
     {
-        HttpResponseMessage response = await _gateway.GetAsync("/v1/shelves?key=" + TestGateway.ExpiredKey);
+        HttpResponseMessage response = await Gateway.GetAsync("/v1/shelves?key=" + TestGateway.ExpiredKey);
 
         await ErrorAssert.IsAsync(response, HttpStatusCode.BadRequest, "INVALID_ARGUMENT: API key expired. Please renew the API key.");
-        Assert.Equal(0, _backend.RequestCount);
+        Assert.Equal(0, Backend.RequestCount);
     }
 
     [Fact]
     public async Task KeyRestrictedToOtherOperations_Is403()
     {
-        HttpResponseMessage allowed = await _gateway.GetAsync("/v1/shelves?key=" + TestGateway.LimitedKey);
-        HttpResponseMessage blocked = await _gateway.GetAsync("/v1/shelves/1?key=" + TestGateway.LimitedKey);
+        HttpResponseMessage allowed = await Gateway.GetAsync("/v1/shelves?key=" + TestGateway.LimitedKey);
+        HttpResponseMessage blocked = await Gateway.GetAsync("/v1/shelves/1?key=" + TestGateway.LimitedKey);
 
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
         await ErrorAssert.IsAsync(blocked, HttpStatusCode.Forbidden, "PERMISSION_DENIED: The API targeted by this request is invalid for the given API key.");
-        Assert.Equal(1, _backend.RequestCount);
+        Assert.Equal(1, Backend.RequestCount);
     }
 
     [Fact]
     public async Task UnknownPath_Is404_WithoutKeyCheck()
     {
-        HttpResponseMessage response = await _gateway.GetAsync("/v2/anything?key=" + Valid);
+        HttpResponseMessage response = await Gateway.GetAsync("/v2/anything?key=" + Valid);
 
         await ErrorAssert.IsAsync(response, HttpStatusCode.NotFound, "The current request is not defined by this API.");
     }
@@ -166,7 +153,7 @@ public sealed class GatewayKeyTests : IAsyncLifetime
     [Fact]
     public async Task KnownTemplateWrongMethod_Is405NamingTheTemplate()
     {
-        HttpResponseMessage response = await _gateway.SendRawAsync(HttpMethod.Delete, "/v1/shelves/3?key=" + Valid);
+        HttpResponseMessage response = await Gateway.SendRawAsync(HttpMethod.Delete, "/v1/shelves/3?key=" + Valid);
 
         await ErrorAssert.IsAsync(
             response,

@@ -6,7 +6,7 @@ using Portcullis.Testing;
 namespace Portcullis.Gateway.Tests;
 
 /// <summary>Keyring lifecycle as the gateway sees it: restrictions, reload on poll, last good keyring kept.</summary>
-public sealed class GatewayKeyringTests : IAsyncLifetime
+public sealed class GatewayKeyringTests : GatewayTestBase
 {
     private const string Config = """
         swagger: "2.0"
@@ -26,12 +26,8 @@ public sealed class GatewayKeyringTests : IAsyncLifetime
     private static readonly string s_officeKey = ApiKeys.FromBody("office000000000000000000000000");
     private static readonly string s_webKey = ApiKeys.FromBody("web00000000000000000000000000a");
     private static readonly string s_planKey = ApiKeys.FromBody("plan0000000000000000000000000b");
-    private EchoBackend _backend = null!;
-    private TestGateway _gateway = null!;
-
-    public async Task InitializeAsync()
+    internal override Task<TestGateway> StartGatewayAsync(EchoBackend backend)
     {
-        _backend = await EchoBackend.StartAsync();
         DateTimeOffset now = DateTimeOffset.UtcNow;
         KeyRecord office = Keyring.NewRecord(s_officeKey, "office", now);
         KeyRecord web = Keyring.NewRecord(s_webKey, "web", now);
@@ -40,13 +36,7 @@ public sealed class GatewayKeyringTests : IAsyncLifetime
             .Replace($"\"id\": \"{office.Id}\",", $"\"id\": \"{office.Id}\", \"restrictions\": {{ \"ips\": [\"203.0.113.0/24\"] }},", StringComparison.Ordinal)
             .Replace($"\"id\": \"{web.Id}\",", $"\"id\": \"{web.Id}\", \"restrictions\": {{ \"referrers\": [\"*.example.com/*\"] }},", StringComparison.Ordinal);
         Keyring parsed = Keyring.TryParse(json, out IReadOnlyList<string> errors) ?? throw new InvalidOperationException(string.Join(";", errors));
-        _gateway = await TestGateway.StartAsync(Config, _backend.BaseAddress, parsed.Records, "--PORTCULLIS_TRUSTED_HOPS", "1");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _backend.DisposeAsync();
+        return TestGateway.StartAsync(Config, backend.BaseAddress, parsed.Records, "--PORTCULLIS_TRUSTED_HOPS", "1");
     }
 
     [Theory]
@@ -56,7 +46,7 @@ public sealed class GatewayKeyringTests : IAsyncLifetime
     [InlineData("198.51.100.1", HttpStatusCode.Forbidden)]
     public async Task IpRestriction_UsesForwardedForWithTrustedHops(string forwardedFor, HttpStatusCode expected)
     {
-        HttpResponseMessage response = await _gateway.GetAsync("/things?key=" + s_officeKey, r => r.Headers.Add("X-Forwarded-For", forwardedFor));
+        HttpResponseMessage response = await Gateway.GetAsync("/things?key=" + s_officeKey, r => r.Headers.Add("X-Forwarded-For", forwardedFor));
 
         if (expected == HttpStatusCode.Forbidden)
         {
@@ -71,7 +61,7 @@ public sealed class GatewayKeyringTests : IAsyncLifetime
     [Fact]
     public async Task IpRestriction_NoForwardedFor_IsBlocked()
     {
-        HttpResponseMessage response = await _gateway.GetAsync("/things?key=" + s_officeKey);
+        HttpResponseMessage response = await Gateway.GetAsync("/things?key=" + s_officeKey);
 
         await ErrorAssert.IsAsync(response, HttpStatusCode.Forbidden, "PERMISSION_DENIED: IP address blocked.");
     }
@@ -82,7 +72,7 @@ public sealed class GatewayKeyringTests : IAsyncLifetime
     [InlineData(null, HttpStatusCode.Forbidden)]
     public async Task ReferrerRestriction_MatchesPattern(string? referer, HttpStatusCode expected)
     {
-        HttpResponseMessage response = await _gateway.GetAsync("/things?key=" + s_webKey, r =>
+        HttpResponseMessage response = await Gateway.GetAsync("/things?key=" + s_webKey, r =>
         {
             if (referer is not null)
             {
@@ -103,8 +93,8 @@ public sealed class GatewayKeyringTests : IAsyncLifetime
     [Fact]
     public async Task KeyMetadata_IsForwardedAsJsonHeader_AndInboundCopyRemoved()
     {
-        await _gateway.GetAsync("/things?key=" + s_planKey, r => r.Headers.Add("X-Portcullis-Key-Metadata", "{\"plan\":\"platinum\"}"));
+        await Gateway.GetAsync("/things?key=" + s_planKey, r => r.Headers.Add("X-Portcullis-Key-Metadata", "{\"plan\":\"platinum\"}"));
 
-        Assert.Equal(["{\"plan\":\"gold\"}"], _backend.Last!.Headers["X-Portcullis-Key-Metadata"]);
+        Assert.Equal(["{\"plan\":\"gold\"}"], Backend.Last!.Headers["X-Portcullis-Key-Metadata"]);
     }
 }

@@ -5,23 +5,10 @@ using Portcullis.Testing;
 namespace Portcullis.Gateway.Tests;
 
 /// <summary>The path that is checked is the path that is forwarded, whatever the encoding on the wire.</summary>
-public sealed class GatewayNormalizationTests : IAsyncLifetime
+public sealed class GatewayNormalizationTests : GatewayTestBase
 {
     private const string Valid = TestGateway.ValidKey;
-    private EchoBackend _backend = null!;
-    private TestGateway _gateway = null!;
-
-    public async Task InitializeAsync()
-    {
-        _backend = await EchoBackend.StartAsync();
-        _gateway = await TestGateway.StartAsync(Configs.Bookstore, _backend.BaseAddress);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
+    internal override Task<TestGateway> StartGatewayAsync(EchoBackend backend) => TestGateway.StartAsync(Configs.Bookstore, backend.BaseAddress);
 
     [Theory]
     [InlineData("/v1/a/../shelves", "/api/v1/shelves")]
@@ -38,10 +25,10 @@ public sealed class GatewayNormalizationTests : IAsyncLifetime
     [InlineData("/v1/health/..%2Fshelves/..", "/api/v1/health/")]
     public async Task EquivalentPaths_AreMatchedAndForwardedNormalized(string path, string forwarded)
     {
-        HttpResponseMessage response = await _gateway.GetAsync(path + "?key=" + Valid);
+        HttpResponseMessage response = await Gateway.GetAsync(path + "?key=" + Valid);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(forwarded, _backend.Last!.RawTarget);
+        Assert.Equal(forwarded, Backend.Last!.RawTarget);
     }
 
     [Theory]
@@ -51,12 +38,12 @@ public sealed class GatewayNormalizationTests : IAsyncLifetime
     [InlineData("/v1//health/../../v1/shelves")]
     public async Task DotSegments_FromPublicIntoProtected_StillNeedAKey(string path)
     {
-        HttpResponseMessage response = await _gateway.GetAsync(path);
+        HttpResponseMessage response = await Gateway.GetAsync(path);
 
         Assert.True(
             response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.NotFound,
             $"{path} → {(int)response.StatusCode}");
-        Assert.Equal(0, _backend.RequestCount);
+        Assert.Equal(0, Backend.RequestCount);
     }
 
     [Theory]
@@ -66,10 +53,10 @@ public sealed class GatewayNormalizationTests : IAsyncLifetime
     [InlineData("/v1/shelves/7/books")]
     public async Task NotAMatch_Is404(string path)
     {
-        HttpResponseMessage response = await _gateway.GetAsync(path + "?key=" + Valid);
+        HttpResponseMessage response = await Gateway.GetAsync(path + "?key=" + Valid);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal(0, _backend.RequestCount);
+        Assert.Equal(0, Backend.RequestCount);
     }
 
     [Fact]
@@ -77,7 +64,7 @@ public sealed class GatewayNormalizationTests : IAsyncLifetime
     {
         string path = "/v1/files/" + new string('a', 8192);
 
-        HttpResponseMessage response = await _gateway.GetAsync(path + "?key=" + Valid);
+        HttpResponseMessage response = await Gateway.GetAsync(path + "?key=" + Valid);
 
         await ErrorAssert.IsAsync(response, HttpStatusCode.BadRequest, "Path is too long, max allowed size is 8192.");
     }
@@ -88,10 +75,10 @@ public sealed class GatewayNormalizationTests : IAsyncLifetime
     [InlineData("/v1/shelves/%00")]
     public async Task MalformedEscape_Is400(string path)
     {
-        HttpResponseMessage response = await _gateway.GetAsync(path + "?key=" + Valid);
+        HttpResponseMessage response = await Gateway.GetAsync(path + "?key=" + Valid);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(0, _backend.RequestCount);
+        Assert.Equal(0, Backend.RequestCount);
     }
 
     [Theory]
@@ -100,9 +87,9 @@ public sealed class GatewayNormalizationTests : IAsyncLifetime
     [InlineData("/v1/he alth")]
     public async Task FragmentOrControlCharacterOnTheWire_Is400(string target)
     {
-        (int status, _) = await RawHttp.SendAsync(_gateway.Address, target);
+        (int status, _) = await RawHttp.SendAsync(Gateway.Address, target);
 
         Assert.Equal(400, status);
-        Assert.Equal(0, _backend.RequestCount);
+        Assert.Equal(0, Backend.RequestCount);
     }
 }

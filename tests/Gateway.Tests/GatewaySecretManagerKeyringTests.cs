@@ -10,7 +10,7 @@ using Portcullis.Testing;
 namespace Portcullis.Gateway.Tests;
 
 /// <summary>The gateway with its keyring in (fake) Secret Manager: reloads, outages and corrupt versions.</summary>
-public sealed class GatewaySecretManagerKeyringTests : IAsyncLifetime
+public sealed class GatewaySecretManagerKeyringTests : GatewayTestBase
 {
     private const string Secret = "projects/test-project/secrets/gateway-keyring";
     private const string Config = """
@@ -27,11 +27,9 @@ public sealed class GatewaySecretManagerKeyringTests : IAsyncLifetime
         """;
 
     private FakeSecretManager _secretManager = null!;
-    private EchoBackend _backend = null!;
-    private TestGateway _gateway = null!;
     private SecretManagerKeyringStore _store = null!;
 
-    public async Task InitializeAsync()
+    internal override async Task<TestGateway> StartGatewayAsync(EchoBackend backend)
     {
         await FakeMetadataServer.GetSharedAsync();
         _secretManager = await FakeSecretManager.StartAsync();
@@ -40,20 +38,18 @@ public sealed class GatewaySecretManagerKeyringTests : IAsyncLifetime
             new SecretManagerClient(new HttpClient { BaseAddress = _secretManager.BaseAddress }, new GoogleAccessTokenSource()),
             Secret);
         Assert.True(await _store.TryWriteAsync(Keyring.Serialize(TestGateway.DefaultKeys()), null, default));
-        _backend = await EchoBackend.StartAsync();
-        _gateway = await TestGateway.StartAsync(
+        return await TestGateway.StartAsync(
             Config,
-            _backend.BaseAddress,
+            backend.BaseAddress,
             null,
             "--PORTCULLIS_KEYS", "sm://" + Secret,
             "--PORTCULLIS_SECRET_MANAGER_URL", _secretManager.BaseAddress.ToString(),
             "--PORTCULLIS_POLL_SECONDS", "0.2");
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        await _gateway.DisposeAsync();
-        await _backend.DisposeAsync();
+        await base.DisposeAsync();
         await _secretManager.DisposeAsync();
     }
 
@@ -69,7 +65,7 @@ public sealed class GatewaySecretManagerKeyringTests : IAsyncLifetime
             return 0;
         }, default);
 
-        Assert.True(await EventuallyAsync(TestGateway.ValidKey, HttpStatusCode.BadRequest));
+        Assert.True(await EventuallyAsync("/things?key=" + TestGateway.ValidKey, HttpStatusCode.BadRequest));
     }
 
     [Fact]
@@ -92,7 +88,7 @@ public sealed class GatewaySecretManagerKeyringTests : IAsyncLifetime
             records.Add(Keyring.NewRecord(key, "after-outage", DateTimeOffset.UtcNow));
             return 0;
         }, default);
-        Assert.True(await EventuallyAsync(key, HttpStatusCode.OK));
+        Assert.True(await EventuallyAsync("/things?key=" + key, HttpStatusCode.OK));
     }
 
     [Fact]
@@ -110,20 +106,5 @@ public sealed class GatewaySecretManagerKeyringTests : IAsyncLifetime
         }
     }
 
-    private async Task<HttpStatusCode> StatusAsync(string key) => (await _gateway.GetAsync("/things?key=" + key)).StatusCode;
-
-    private async Task<bool> EventuallyAsync(string key, HttpStatusCode expected)
-    {
-        for (int i = 0; i < 100; i++)
-        {
-            if (await StatusAsync(key) == expected)
-            {
-                return true;
-            }
-
-            await Task.Delay(100);
-        }
-
-        return false;
-    }
+    private async Task<HttpStatusCode> StatusAsync(string key) => (await Gateway.GetAsync("/things?key=" + key)).StatusCode;
 }

@@ -8,21 +8,6 @@ namespace Portcullis.Gateway.Tests;
 /// <summary>Keyring lifecycle as the gateway sees it: restrictions, reload on poll, last good keyring kept.</summary>
 public sealed class GatewayKeyringTests : GatewayTestBase
 {
-    private const string Config = """
-        swagger: "2.0"
-        info: { title: Keys, version: "1" }
-        x-google-backend: { address: "{backend}" }
-        securityDefinitions:
-          api_key: { type: apiKey, name: key, in: query }
-        security:
-          - api_key: []
-        paths:
-          /things:
-            get: { operationId: listThings }
-          /things/{id}:
-            get: { operationId: getThing }
-        """;
-
     private static readonly string s_officeKey = ApiKeys.FromBody("office000000000000000000000000");
     private static readonly string s_webKey = ApiKeys.FromBody("web00000000000000000000000000a");
     private static readonly string s_planKey = ApiKeys.FromBody("plan0000000000000000000000000b");
@@ -36,7 +21,7 @@ public sealed class GatewayKeyringTests : GatewayTestBase
             .Replace($"\"id\": \"{office.Id}\",", $"\"id\": \"{office.Id}\", \"restrictions\": {{ \"ips\": [\"203.0.113.0/24\"] }},", StringComparison.Ordinal)
             .Replace($"\"id\": \"{web.Id}\",", $"\"id\": \"{web.Id}\", \"restrictions\": {{ \"referrers\": [\"*.example.com/*\"] }},", StringComparison.Ordinal);
         Keyring parsed = Keyring.TryParse(json, out IReadOnlyList<string> errors) ?? throw new InvalidOperationException(string.Join(";", errors));
-        return TestGateway.StartAsync(Config, backend.BaseAddress, parsed.Records, "--PORTCULLIS_TRUSTED_HOPS", "1");
+        return TestGateway.StartAsync(Configs.Things, backend.BaseAddress, parsed.Records, "--PORTCULLIS_TRUSTED_HOPS", "1");
     }
 
     [Theory]

@@ -9,21 +9,8 @@ namespace Portcullis.Gateway.Tests;
 /// <summary>The gateway re-reads config and keyring every poll and keeps the last good ones.</summary>
 public sealed class GatewayReloadTests : GatewayTestBase
 {
-    private const string Config = """
-        swagger: "2.0"
-        info: { title: Reload, version: "1" }
-        x-google-backend: { address: "{backend}" }
-        securityDefinitions:
-          api_key: { type: apiKey, name: key, in: query }
-        security:
-          - api_key: []
-        paths:
-          /things:
-            get: { operationId: listThings }
-        """;
-
     internal override Task<TestGateway> StartGatewayAsync(EchoBackend backend) =>
-        TestGateway.StartAsync(Config, backend.BaseAddress, null, "--PORTCULLIS_POLL_SECONDS", "0.2");
+        TestGateway.StartAsync(Configs.Things, backend.BaseAddress, null, "--PORTCULLIS_POLL_SECONDS", "0.2");
 
     [Fact]
     public async Task RevokedKey_IsRefusedAfterAPoll()
@@ -79,7 +66,7 @@ public sealed class GatewayReloadTests : GatewayTestBase
         await Task.Delay(600);
         Assert.Equal(HttpStatusCode.OK, (await Gateway.GetAsync("/things?key=" + TestGateway.ValidKey)).StatusCode);
 
-        string added = Config.Replace("{backend}", Backend.BaseAddress.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal)
+        string added = Configs.Things.Replace("{backend}", Backend.BaseAddress.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal)
             + "\n  /more:\n    get: { operationId: more, security: [] }\n";
         await File.WriteAllTextAsync(Gateway.ConfigPath + ".tmp", added);
         File.Move(Gateway.ConfigPath + ".tmp", Gateway.ConfigPath, overwrite: true);

@@ -13,19 +13,6 @@ namespace Portcullis.Gateway.Tests;
 public sealed class GatewaySecretManagerKeyringTests : GatewayTestBase
 {
     private const string Secret = "projects/test-project/secrets/gateway-keyring";
-    private const string Config = """
-        swagger: "2.0"
-        info: { title: SM, version: "1" }
-        x-google-backend: { address: "{backend}" }
-        securityDefinitions:
-          api_key: { type: apiKey, name: key, in: query }
-        security:
-          - api_key: []
-        paths:
-          /things:
-            get: { operationId: listThings }
-        """;
-
     private FakeSecretManager _secretManager = null!;
     private SecretManagerKeyringStore _store = null!;
 
@@ -39,7 +26,7 @@ public sealed class GatewaySecretManagerKeyringTests : GatewayTestBase
             Secret);
         Assert.True(await _store.TryWriteAsync(Keyring.Serialize(TestGateway.DefaultKeys()), null, default));
         return await TestGateway.StartAsync(
-            Config,
+            Configs.Things,
             backend.BaseAddress,
             null,
             "--PORTCULLIS_KEYS", "sm://" + Secret,

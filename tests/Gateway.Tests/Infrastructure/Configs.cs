@@ -98,4 +98,20 @@ internal static class Configs
                 jwt_audience: https://no-token-for-this.example.com
               responses: { "200": { description: OK } }
         """;
+
+    /// <summary>A small keyed API: every operation needs a key in query <c>key</c>.</summary>
+    public const string Things = """
+        swagger: "2.0"
+        info: { title: Things, version: "1" }
+        x-google-backend: { address: "{backend}" }
+        securityDefinitions:
+          api_key: { type: apiKey, name: key, in: query }
+        security:
+          - api_key: []
+        paths:
+          /things:
+            get: { operationId: listThings }
+          /things/{id}:
+            get: { operationId: getThing }
+        """;
 }

@@ -2,6 +2,7 @@ using Portcullis.Gateway.Forwarding;
 using Portcullis.Gateway.Keys;
 using Portcullis.Gateway.Sources;
 using Portcullis.GoogleCloud.Auth;
+using Portcullis.GoogleCloud.Configs;
 using Portcullis.GoogleCloud.IdTokens;
 using Portcullis.GoogleCloud.SecretManager;
 using Portcullis.Hosting;
@@ -27,9 +28,7 @@ public static class GatewayApp
         services.AddSingleton<IKeySource, KeyringKeySource>();
         services.AddSingleton<IIdTokenSource>(_ => new GoogleIdTokenSource());
         services.AddSingleton<IAccessTokenSource, GoogleAccessTokenSource>();
-        services.AddSingleton(sp => new SecretManagerClient(
-            new HttpClient { BaseAddress = options.SecretManagerUrl, Timeout = TimeSpan.FromSeconds(10) },
-            sp.GetRequiredService<IAccessTokenSource>()));
+        services.AddSingleton(sp => ConfigStores.SecretManagerClient(options.SecretManagerUrl, sp.GetRequiredService<IAccessTokenSource>()));
         services.AddHttpForwarder();
         services.AddSingleton<BackendForwarder>();
         services.AddSingleton<GatewayEndpoint>();

@@ -54,9 +54,16 @@ internal sealed record GatewayOptions
         }
 
         string configSource = Value(config, "PORTCULLIS_CONFIG", "openapi/openapi.yaml");
-        if (configSource.StartsWith("dir:", StringComparison.Ordinal) || configSource.StartsWith("sm://", StringComparison.Ordinal))
+        if (Portcullis.GoogleCloud.SecretManager.SecretReference.IsSecret(configSource))
         {
-            throw new InvalidOperationException($"PORTCULLIS_CONFIG '{configSource}': versioned config stores (dir:, sm://) are not available in this build yet; use a file path.");
+            try
+            {
+                _ = Portcullis.GoogleCloud.SecretManager.SecretReference.Parse(configSource);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidOperationException("PORTCULLIS_CONFIG: " + e.Message, e);
+            }
         }
 
         KeysMode mode = keys switch

@@ -1,3 +1,4 @@
+using Portcullis.GoogleCloud.Configs;
 using Portcullis.GoogleCloud.Keyrings;
 using Portcullis.GoogleCloud.SecretManager;
 using Portcullis.PolicyEngine.Compilation;
@@ -12,8 +13,22 @@ internal sealed class GatewaySources
     public GatewaySources(GatewayOptions options, IServiceProvider services, ILogger<GatewaySources> logger)
     {
         var compileOptions = new CompileOptions { BackendOverride = options.BackendOverride, SourceName = options.ConfigPath };
-        var configFile = new FileKeyringStore(options.ConfigPath);
-        Config = new PolledSource<ApiPolicy>("config", options.ConfigPath, configFile.ReadAsync, content =>
+        Func<CancellationToken, Task<StoredDocument>> readConfig;
+        string configLocation = options.ConfigPath;
+        if (ConfigStores.IsStore(options.ConfigPath))
+        {
+            IConfigStore configStore = ConfigStores.Open(options.ConfigPath, services.GetRequiredService<SecretManagerClient>);
+            configLocation = configStore.Location;
+            readConfig = async ct => await configStore.GetLiveAsync(ct).ConfigureAwait(false) is { } live
+                ? new StoredDocument(live.Content, live.Info.Version)
+                : StoredDocument.Missing;
+        }
+        else
+        {
+            readConfig = new FileKeyringStore(options.ConfigPath).ReadAsync;
+        }
+
+        Config = new PolledSource<ApiPolicy>("config", configLocation, readConfig, content =>
         {
             CompileResult result = PolicyCompiler.Compile(content, compileOptions);
             return new PolledSource<ApiPolicy>.ParseResult(

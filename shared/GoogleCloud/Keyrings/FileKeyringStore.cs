@@ -10,8 +10,6 @@ namespace Portcullis.GoogleCloud.Keyrings;
 /// </summary>
 public sealed class FileKeyringStore(string path) : IKeyringStore
 {
-    private static readonly TimeSpan s_lockWait = TimeSpan.FromSeconds(10);
-
     /// <inheritdoc />
     public string Location => path;
 
@@ -41,50 +39,17 @@ public sealed class FileKeyringStore(string path) : IKeyringStore
     public async Task<bool> TryWriteAsync(string content, string? expectedVersion, CancellationToken cancellationToken)
     {
         string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        // The lock file stays: deleting it on close would let two writers lock two different inodes.
-        await using FileStream lockFile = await AcquireLockAsync(full + ".lock", cancellationToken).ConfigureAwait(false);
-
+        await using FileStream lockFile = await FileLock.AcquireAsync(full + ".lock", cancellationToken).ConfigureAwait(false);
         StoredDocument current = await ReadAsync(cancellationToken).ConfigureAwait(false);
         if (current.Version != expectedVersion)
         {
             return false;
         }
 
-        string temp = $"{full}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        try
-        {
-            await File.WriteAllTextAsync(temp, content, cancellationToken).ConfigureAwait(false);
-            File.Move(temp, full, overwrite: true);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            File.Delete(temp);
-            throw new StoreException($"cannot write {path}: {e.Message}", e);
-        }
+        await AtomicFile.WriteAsync(full, content, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>The version of a content: its SHA-256.</summary>
     public static string VersionOf(string content) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
-
-    private static async Task<FileStream> AcquireLockAsync(string lockPath, CancellationToken cancellationToken)
-    {
-        DateTime giveUp = DateTime.UtcNow + s_lockWait;
-        while (true)
-        {
-            try
-            {
-                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < giveUp)
-            {
-                await Task.Delay(20, cancellationToken).ConfigureAwait(false);
-            }
-            catch (IOException e)
-            {
-                throw new StoreException($"another writer holds {lockPath}", e);
-            }
-        }
-    }
 }

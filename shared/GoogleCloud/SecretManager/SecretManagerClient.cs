@@ -106,6 +106,19 @@ public sealed class SecretManagerClient(HttpClient http, IAccessTokenSource toke
         return response.IsSuccessStatusCode;
     }
 
+    /// <summary>Version numbers and states, newest first (first page, up to <paramref name="pageSize"/>).</summary>
+    public async Task<IReadOnlyList<(long Version, string State)>> ListVersionsAsync(string secret, int pageSize, CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage response = await SendAsync(
+            HttpMethod.Get,
+            $"v1/{secret}/versions?pageSize={pageSize.ToString(CultureInfo.InvariantCulture)}",
+            null,
+            secret,
+            cancellationToken).ConfigureAwait(false);
+        VersionListDto list = await ReadAsync(response, SecretManagerJsonContext.Default.VersionListDto, cancellationToken).ConfigureAwait(false);
+        return (list.Versions ?? []).Select(v => (VersionNumber(v.Name), v.State ?? "STATE_UNSPECIFIED")).OrderByDescending(v => v.Item1).ToList();
+    }
+
     /// <summary>Disables a version (best effort clean-up of a version that lost a race).</summary>
     public async Task DisableVersionAsync(string secret, long version, CancellationToken cancellationToken)
     {

@@ -26,6 +26,13 @@ internal sealed class SecretVersionDto
     public string? State { get; set; }
 }
 
+/// <summary>A page of versions.</summary>
+internal sealed class VersionListDto
+{
+    [JsonPropertyName("versions")]
+    public List<SecretVersionDto>? Versions { get; set; }
+}
+
 /// <summary>A payload: base64 data and its CRC32C (int64 as a JSON string).</summary>
 internal sealed class PayloadDto
 {
@@ -70,6 +77,7 @@ internal sealed class ErrorDto
 /// <summary>Source-generated JSON for the Secret Manager client.</summary>
 [JsonSerializable(typeof(SecretDto))]
 [JsonSerializable(typeof(SecretVersionDto))]
+[JsonSerializable(typeof(VersionListDto))]
 [JsonSerializable(typeof(PayloadEnvelopeDto))]
 [JsonSerializable(typeof(ErrorEnvelopeDto))]
 internal sealed partial class SecretManagerJsonContext : JsonSerializerContext;

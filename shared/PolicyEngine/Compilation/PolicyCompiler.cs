@@ -17,6 +17,7 @@ namespace Portcullis.PolicyEngine.Compilation;
 public static class PolicyCompiler
 {
     private static readonly string[] s_methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+    private static readonly PathTemplate s_placeholder = PathTemplate.TryParse("/", out _)!;
     private static readonly string[] s_allowAllMethods = ["GET", "DELETE", "PATCH", "POST", "PUT"];
     private static readonly HashSet<string> s_pathItemKeys = new(StringComparer.Ordinal)
     {
@@ -289,13 +290,14 @@ public static class PolicyCompiler
 
                 foreach (string method in s_methods)
                 {
-                    if (!item.TryGet(method, out ConfigNode operationNode) || template is null)
+                    if (!item.TryGet(method, out ConfigNode operationNode))
                     {
                         continue;
                     }
 
-                    ApiOperation? operation = ReadOperation(method.ToUpperInvariant(), template, operationNode, topSecurity, topBackend, ids);
-                    if (operation is null)
+                    // With a bad template the operation is still read, so its own problems are reported too.
+                    ApiOperation? operation = ReadOperation(method.ToUpperInvariant(), template ?? s_placeholder, operationNode, topSecurity, topBackend, ids);
+                    if (operation is null || template is null)
                     {
                         continue;
                     }

@@ -1,0 +1,50 @@
+using Portcullis.GoogleCloud.Configs;
+
+namespace Portcullis.ConfigDeployer;
+
+/// <summary>The deployer's runtime contract (DESIGN.md), from the environment and <c>--NAME value</c> arguments.</summary>
+internal sealed record DeployerOptions
+{
+    public required string ConfigStore { get; init; }
+
+    public required IReadOnlySet<string> Deployers { get; init; }
+
+    public required string Audience { get; init; }
+
+    public required string JwksUrl { get; init; }
+
+    public required Uri SecretManagerUrl { get; init; }
+
+    public static DeployerOptions FromConfiguration(IConfiguration config)
+    {
+        string store = config["PORTCULLIS_CONFIG"] ?? "";
+        if (!ConfigStores.IsStore(store))
+        {
+            throw new InvalidOperationException($"PORTCULLIS_CONFIG must be a versioned store (dir:PATH or sm://projects/P/secrets/S), not '{store}'.");
+        }
+
+        string audience = config["PORTCULLIS_AUDIENCE"] ?? "";
+        if (audience.Length == 0)
+        {
+            throw new InvalidOperationException("PORTCULLIS_AUDIENCE (the deployer's own URL, the ID-token audience) is required.");
+        }
+
+        var deployers = (config["PORTCULLIS_DEPLOYERS"] ?? "")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (deployers.Count == 0)
+        {
+            throw new InvalidOperationException("PORTCULLIS_DEPLOYERS (comma-separated service-account emails allowed to deploy) is required.");
+        }
+
+        string sm = config["PORTCULLIS_SECRET_MANAGER_URL"] is { Length: > 0 } url ? url : "https://secretmanager.googleapis.com";
+        return new DeployerOptions
+        {
+            ConfigStore = store,
+            Deployers = deployers,
+            Audience = audience,
+            JwksUrl = config["PORTCULLIS_JWKS_URL"] is { Length: > 0 } jwks ? jwks : "https://www.googleapis.com/oauth2/v3/certs",
+            SecretManagerUrl = new Uri(sm.TrimEnd('/') + "/"),
+        };
+    }
+}

@@ -1,0 +1,1 @@
+return await Portcullis.ConfigDeployer.DeployerApp.RunAsync(args).ConfigureAwait(false);

@@ -99,6 +99,10 @@ internal static class DeployerEndpoints
         {
             await action(email).ConfigureAwait(false);
         }
+        catch (PayloadTooLargeException e)
+        {
+            await WriteAsync(context, 413, new ErrorResponse(413, "INVALID_ARGUMENT: " + e.Message), DeployerJsonContext.Default.ErrorResponse).ConfigureAwait(false);
+        }
         catch (StoreException e)
         {
             // Nothing was half-written: every store write is a compare-and-swap or an atomic rename.

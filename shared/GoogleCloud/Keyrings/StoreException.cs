@@ -1,4 +1,4 @@
 namespace Portcullis.GoogleCloud.Keyrings;
 
 /// <summary>A store could not be read or written (unreachable, permission denied, payload too large, …).</summary>
-public sealed class StoreException(string message, Exception? inner = null) : Exception(message, inner);
+public class StoreException(string message, Exception? inner = null) : Exception(message, inner);

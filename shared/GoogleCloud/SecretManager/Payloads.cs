@@ -32,7 +32,7 @@ public static class Payloads
         byte[] compressed = buffer.ToArray();
         return compressed.Length <= SecretManagerClient.MaxPayloadBytes
             ? compressed
-            : throw new StoreException($"{what} is {bytes.Length} bytes ({compressed.Length} compressed); a Secret Manager version holds at most {SecretManagerClient.MaxPayloadBytes} bytes");
+            : throw new PayloadTooLargeException($"{what} is {bytes.Length} bytes ({compressed.Length} compressed); a Secret Manager version holds at most {SecretManagerClient.MaxPayloadBytes} bytes");
     }
 
     /// <summary>Decodes a payload written by <see cref="Encode"/> (or plain UTF-8 written by hand).</summary>

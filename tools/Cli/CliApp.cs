@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Portcullis.Cli.Deploy;
 using Portcullis.Cli.Dev;
 using Portcullis.Cli.Keys;
 using Portcullis.Cli.Validate;
@@ -14,6 +15,8 @@ internal static class CliApp
         root.Subcommands.Add(DevCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(KeysCommand.Create(time));
+        root.Subcommands.Add(DiffCommand.Create());
+        root.Subcommands.Add(DeployCommand.Create());
         return root;
     }
 }

@@ -8,4 +8,5 @@ namespace Portcullis.Cli;
 [JsonSerializable(typeof(KeyView))]
 [JsonSerializable(typeof(List<KeyView>))]
 [JsonSerializable(typeof(CreatedKey))]
+[JsonSerializable(typeof(List<Portcullis.PolicyEngine.Diff.ConfigChange>))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -13,15 +13,22 @@ internal static class DevCommand
         var port = new Option<int>("--port") { Description = "Gateway port", DefaultValueFactory = _ => 8080 };
         var config = new Option<string>("--config") { Description = "API config", DefaultValueFactory = _ => "openapi/openapi.yaml" };
         var keyring = new Option<string>("--keyring") { Description = "Keyring file", DefaultValueFactory = _ => ".portcullis/keyring.json" };
-        var backend = new Option<Uri?>("--backend") { Description = "Send every operation to this local backend instead of the built-in echo backend" };
+        var backend = new Option<string?>("--backend") { Description = "Send every operation to this local backend instead of the built-in echo backend" };
         var command = new Command("dev", "Run the gateway locally on embedded defaults (backend ID tokens off).") { port, config, keyring, backend };
         command.SetAction((result, cancellationToken) => RunAsync(
             result.GetValue(port), result.GetValue(config)!, result.GetValue(keyring)!, result.GetValue(backend), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(int port, string config, string keyringPath, Uri? backend, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(int port, string config, string keyringPath, string? backendText, CancellationToken cancellationToken)
     {
+        Uri? backend = null;
+        if (backendText is not null && (!Uri.TryCreate(backendText, UriKind.Absolute, out backend) || backend.Scheme is not ("http" or "https")))
+        {
+            await Console.Error.WriteLineAsync($"portcullis dev: --backend must be an http(s) URL, not '{backendText}'").ConfigureAwait(false);
+            return 2;
+        }
+
         if (!File.Exists(config))
         {
             await Console.Error.WriteLineAsync($"portcullis dev: config '{config}' not found (run from the repository root, or pass --config).").ConfigureAwait(false);

@@ -29,4 +29,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(1008, LogLevel.Information, "Key {KeyId} refused for {OperationId}: {Verdict}")]
     public static partial void KeyRefused(ILogger logger, string keyId, string operationId, string verdict);
+
+    [LoggerMessage(1009, LogLevel.Error, "Polling {What} from {Location} failed unexpectedly; keeping the last good one and trying again next tick")]
+    public static partial void PollFailed(ILogger logger, string what, string location, Exception exception);
 }

@@ -72,7 +72,7 @@ var samples = new List<double>();
 for (int generation = 1; generation <= deploys; generation++)
 {
     // Deploys land at a random point of the poll cycle, as pushes do.
-    await Task.Delay(Random.Shared.Next(0, 1000));
+    await Task.Delay(Random.Shared.Next(0, (int)(double.Parse(poll, CultureInfo.InvariantCulture) * 1000)));
     await DeployAsync(generation);
     var clock = Stopwatch.StartNew();
     foreach ((_, HttpClient client) in gateways)

@@ -84,7 +84,7 @@ public sealed class SecretManagerKeyringStoreTests : IAsyncLifetime
     {
         string json = Keyring.Serialize(Enumerable.Range(0, 2000).Select(i => Keyring.NewRecord(ApiKeys.Generate(), "consumer-" + i, DateTimeOffset.UtcNow)));
 
-        StoreException e = await Assert.ThrowsAsync<StoreException>(() => Store().TryWriteAsync(json, null, default));
+        PayloadTooLargeException e = await Assert.ThrowsAsync<PayloadTooLargeException>(() => Store().TryWriteAsync(json, null, default));
 
         Assert.Contains("at most 65536 bytes", e.Message, StringComparison.Ordinal);
         Assert.Empty(_fake.AllPayloads());

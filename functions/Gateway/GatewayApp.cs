@@ -1,5 +1,7 @@
 using Portcullis.Gateway.Forwarding;
 using Portcullis.Gateway.Keys;
+using Portcullis.Gateway.ServiceControl;
+using Portcullis.GoogleCloud.ServiceControl;
 using Portcullis.Gateway.Sources;
 using Portcullis.GoogleCloud.Auth;
 using Portcullis.GoogleCloud.Configs;
@@ -25,13 +27,35 @@ public static class GatewayApp
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<GatewaySources>();
-        services.AddSingleton<IKeySource, KeyringKeySource>();
+        if (options.KeysMode == KeysMode.ServiceControl)
+        {
+            services.AddSingleton(sp => new ServiceControlClient(
+                new HttpClient { BaseAddress = options.ServiceControlUrl, Timeout = Timeout.InfiniteTimeSpan },
+                sp.GetRequiredService<IAccessTokenSource>(),
+                new ServiceControlOptions(),
+                sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton<IKeySource, ServiceControlKeySource>();
+            services.AddSingleton<UsageReporter>();
+            services.AddHostedService(sp => sp.GetRequiredService<UsageReporter>());
+        }
+        else
+        {
+            services.AddSingleton<IKeySource, KeyringKeySource>();
+        }
+
         services.AddSingleton<IIdTokenSource>(_ => new GoogleIdTokenSource());
         services.AddSingleton<IAccessTokenSource, GoogleAccessTokenSource>();
         services.AddSingleton(sp => ConfigStores.SecretManagerClient(options.SecretManagerUrl, sp.GetRequiredService<IAccessTokenSource>()));
         services.AddHttpForwarder();
         services.AddSingleton<BackendForwarder>();
-        services.AddSingleton<GatewayEndpoint>();
+        services.AddSingleton(sp => new GatewayEndpoint(
+            sp.GetRequiredService<GatewaySources>(),
+            sp.GetRequiredService<IKeySource>(),
+            sp.GetRequiredService<IIdTokenSource>(),
+            sp.GetRequiredService<BackendForwarder>(),
+            options,
+            sp.GetRequiredService<ILogger<GatewayEndpoint>>(),
+            sp.GetService<UsageReporter>()));
         services.AddHostedService<SourcePoller>();
         configureServices?.Invoke(services);
 

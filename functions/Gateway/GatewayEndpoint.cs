@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Portcullis.Gateway.Errors;
 using Portcullis.Gateway.Forwarding;
 using Portcullis.Gateway.Keys;
+using Portcullis.Gateway.ServiceControl;
 using Portcullis.Gateway.Sources;
 using Portcullis.GoogleCloud.IdTokens;
 using Portcullis.Hosting.Logging;
@@ -24,12 +25,27 @@ internal sealed class GatewayEndpoint(
     IIdTokenSource tokens,
     BackendForwarder forwarder,
     GatewayOptions options,
-    ILogger<GatewayEndpoint> logger)
+    ILogger<GatewayEndpoint> logger,
+    UsageReporter? reporter)
 {
+    private const string UnknownOperation = "<Unknown Operation Name>";
+
     public Task HandleAsync(HttpContext context)
     {
         ApiPolicy policy = sources.Config.Target.Current
             ?? throw new InvalidOperationException("The gateway started without a config.");
+        UsageRecord? usage = null;
+        if (reporter is not null)
+        {
+            // Every request is reported, 401/404/405 included (ESPv2 does the same).
+            usage = new UsageRecord();
+            context.Response.OnCompleted(static state =>
+            {
+                (UsageReporter r, UsageRecord u, HttpContext c) = ((UsageReporter, UsageRecord, HttpContext))state;
+                r.Record(u.OperationName ?? UnknownOperation, u.ConsumerId, c.Response.StatusCode);
+                return Task.CompletedTask;
+            }, (reporter, usage, context));
+        }
 
         string rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
         SplitTarget(rawTarget, out string rawPath, out string query);
@@ -55,6 +71,11 @@ internal sealed class GatewayEndpoint(
         }
 
         ApiOperation operation = match.Operation!;
+        if (usage is not null)
+        {
+            usage.OperationName = PolicyEngine.ServiceControl.CheckErrorMapping.Selector(sources.ServiceName, operation.OperationId);
+        }
+
         string? key = null;
         if (operation.KeyRequirement != KeyRequirement.None)
         {
@@ -68,15 +89,28 @@ internal sealed class GatewayEndpoint(
         // The key never travels on: every API-key location of this API is removed.
         string forwardedQuery = policy.KeyQueryNames.Count == 0 ? query : QueryString.Remove(query, policy.KeyQueryNames.Contains);
         string target = PathTranslator.Translate(match, forwardedQuery);
-        return CheckAndForwardAsync(context, policy, operation, key, target);
+        return CheckAndForwardAsync(context, policy, operation, key, target, usage);
     }
 
-    private async Task CheckAndForwardAsync(HttpContext context, ApiPolicy policy, ApiOperation operation, string? key, string target)
+    private async Task CheckAndForwardAsync(HttpContext context, ApiPolicy policy, ApiOperation operation, string? key, string target, UsageRecord? usage)
     {
         KeyRecord? record = null;
+        KeySourceResult result = default;
         if (key is not null)
         {
-            KeyCheck check = await keys.CheckAsync(key, operation, context, context.RequestAborted).ConfigureAwait(false);
+            result = await keys.CheckAsync(key, operation, context, context.RequestAborted).ConfigureAwait(false);
+            if (usage is not null && result.Verified)
+            {
+                usage.ConsumerId = "api_key:" + key;
+            }
+
+            if (result.Status != 0)
+            {
+                await ErrorResponses.WriteAsync(context, result.Status, result.Message!).ConfigureAwait(false);
+                return;
+            }
+
+            KeyCheck check = result.Check;
             GatewayError? refusal = check.Verdict switch
             {
                 KeyVerdict.Valid when check.Record is { } r => Restrict(context, r, operation),
@@ -111,11 +145,11 @@ internal sealed class GatewayEndpoint(
             }
         }
 
-        var state = new ForwardingState(policy, backend, target, idToken, record);
-        ForwarderError result = await forwarder.SendAsync(context, state).ConfigureAwait(false);
-        if (result != ForwarderError.None)
+        var state = new ForwardingState(policy, backend, target, idToken, record, result.ConsumerType, result.ConsumerNumber);
+        ForwarderError forwarded = await forwarder.SendAsync(context, state).ConfigureAwait(false);
+        if (forwarded != ForwarderError.None)
         {
-            await OnForwardErrorAsync(context, operation, result).ConfigureAwait(false);
+            await OnForwardErrorAsync(context, operation, forwarded).ConfigureAwait(false);
         }
     }
 
@@ -165,5 +199,12 @@ internal sealed class GatewayEndpoint(
         int q = rawTarget.IndexOf('?', StringComparison.Ordinal);
         path = q < 0 ? rawTarget : rawTarget[..q];
         query = q < 0 ? string.Empty : rawTarget[q..];
+    }
+
+    private sealed class UsageRecord
+    {
+        public string? OperationName { get; set; }
+
+        public string? ConsumerId { get; set; }
     }
 }

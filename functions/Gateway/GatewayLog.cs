@@ -32,4 +32,13 @@ internal static partial class GatewayLog
 
     [LoggerMessage(1009, LogLevel.Error, "Polling {What} from {Location} failed unexpectedly; keeping the last good one and trying again next tick")]
     public static partial void PollFailed(ILogger logger, string what, string location, Exception exception);
+
+    [LoggerMessage(1010, LogLevel.Warning, "Service Control is unavailable (fail {Policy}): {Reason}")]
+    public static partial void ServiceControlUnavailable(ILogger logger, string policy, string reason);
+
+    [LoggerMessage(1011, LogLevel.Error, "Service Control check failed: {Reason}")]
+    public static partial void ServiceControlFailed(ILogger logger, string reason);
+
+    [LoggerMessage(1012, LogLevel.Warning, "Dropped {Lost} usage records Service Control did not take ({Total} dropped so far)")]
+    public static partial void ReportDropped(ILogger logger, long lost, long total);
 }

@@ -22,6 +22,11 @@ internal sealed record GatewayOptions
 
     public required Uri SecretManagerUrl { get; init; }
 
+    public required Uri ServiceControlUrl { get; init; }
+
+    /// <summary>The managed service name for Service Control; null: the config's <c>host</c>.</summary>
+    public string? ServiceName { get; init; }
+
     /// <summary>Dev only: every backend address takes this scheme, host and port.</summary>
     public Uri? BackendOverride { get; init; }
 
@@ -84,9 +89,10 @@ internal sealed record GatewayOptions
             }
         }
 
-        if (mode == KeysMode.ServiceControl)
+        string scUrl = Value(config, "PORTCULLIS_SERVICE_CONTROL_URL", "https://servicecontrol.googleapis.com");
+        if (!Uri.TryCreate(scUrl.EndsWith('/') ? scUrl : scUrl + "/", UriKind.Absolute, out Uri? serviceControlUrl))
         {
-            throw new InvalidOperationException("PORTCULLIS_KEYS=servicecontrol (Google API keys) is not available in this build yet; use a keyring file or sm://.");
+            throw new InvalidOperationException($"PORTCULLIS_SERVICE_CONTROL_URL must be an absolute URL, not '{scUrl}'.");
         }
 
         string smUrl = Value(config, "PORTCULLIS_SECRET_MANAGER_URL", "https://secretmanager.googleapis.com");
@@ -106,6 +112,8 @@ internal sealed record GatewayOptions
         {
             TrustedHops = hops,
             SecretManagerUrl = secretManagerUrl,
+            ServiceControlUrl = serviceControlUrl,
+            ServiceName = config["PORTCULLIS_SERVICE_NAME"] is { Length: > 0 } name ? name : null,
             ConfigPath = configSource,
             KeysMode = mode,
             KeysPath = keys,

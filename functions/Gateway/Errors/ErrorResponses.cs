@@ -43,6 +43,12 @@ internal static class ErrorResponses
     public static Task WriteAsync(HttpContext context, GatewayError error, string? template = null)
     {
         (int status, string message) = Describe(error, template);
+        return WriteAsync(context, status, message);
+    }
+
+    /// <summary>Writes an error whose status and message were decided elsewhere (Service Control's table).</summary>
+    public static Task WriteAsync(HttpContext context, int status, string message)
+    {
         HttpResponse response = context.Response;
         if (response.HasStarted)
         {

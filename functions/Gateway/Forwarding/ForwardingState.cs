@@ -9,4 +9,6 @@ internal sealed record ForwardingState(
     BackendRule Backend,
     string Target,
     string? IdToken,
-    KeyRecord? Key);
+    KeyRecord? Key,
+    string? ConsumerType = null,
+    string? ConsumerNumber = null);

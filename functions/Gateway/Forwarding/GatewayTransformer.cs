@@ -16,6 +16,7 @@ internal sealed class GatewayTransformer : HttpTransformer
     public const string KeyIdHeader = "X-Portcullis-Key-Id";
     public const string MetadataHeader = "X-Portcullis-Key-Metadata";
     private const string IdentityPrefix = "X-Portcullis-";
+    private const string EndpointPrefix = "X-Endpoint-API-";
     private const string ForwardedAuthorization = "X-Forwarded-Authorization";
 
     public static GatewayTransformer Instance { get; } = new();
@@ -61,6 +62,16 @@ internal sealed class GatewayTransformer : HttpTransformer
             }
         }
 
+        if (state.ConsumerType is { } type)
+        {
+            headers.TryAddWithoutValidation(EndpointPrefix + "Consumer-Type", type);
+        }
+
+        if (state.ConsumerNumber is { } number)
+        {
+            headers.TryAddWithoutValidation(EndpointPrefix + "Consumer-Number", number);
+        }
+
         AddForwardedHeaders(httpContext, headers);
     }
 
@@ -69,7 +80,8 @@ internal sealed class GatewayTransformer : HttpTransformer
         List<string>? spoofed = null;
         foreach (KeyValuePair<string, HeaderStringValues> header in headers.NonValidated)
         {
-            if (header.Key.StartsWith(IdentityPrefix, StringComparison.OrdinalIgnoreCase))
+            if (header.Key.StartsWith(IdentityPrefix, StringComparison.OrdinalIgnoreCase)
+                || header.Key.StartsWith(EndpointPrefix, StringComparison.OrdinalIgnoreCase))
             {
                 (spoofed ??= []).Add(header.Key);
             }

@@ -10,5 +10,5 @@ namespace Portcullis.Gateway.Keys;
 internal interface IKeySource
 {
     /// <summary>Checks <paramref name="key"/> for a call of <paramref name="operation"/>.</summary>
-    ValueTask<KeyCheck> CheckAsync(string key, ApiOperation operation, HttpContext context, CancellationToken cancellationToken);
+    ValueTask<KeySourceResult> CheckAsync(string key, ApiOperation operation, HttpContext context, CancellationToken cancellationToken);
 }

@@ -7,12 +7,12 @@ namespace Portcullis.Gateway.Keys;
 /// <summary>Checks keys against the live keyring snapshot: synchronous, no allocation, no I/O.</summary>
 internal sealed class KeyringKeySource(GatewaySources sources, TimeProvider time) : IKeySource
 {
-    public ValueTask<KeyCheck> CheckAsync(string key, ApiOperation operation, HttpContext context, CancellationToken cancellationToken)
+    public ValueTask<KeySourceResult> CheckAsync(string key, ApiOperation operation, HttpContext context, CancellationToken cancellationToken)
     {
         // Never loaded (missing or invalid at start): fail closed.
         Keyring? keyring = sources.Keyring?.Target.Current;
         return keyring is null
-            ? new ValueTask<KeyCheck>(new KeyCheck(KeyVerdict.Unavailable, null))
-            : new ValueTask<KeyCheck>(keyring.Check(key, time.GetUtcNow()));
+            ? new ValueTask<KeySourceResult>(new KeyCheck(KeyVerdict.Unavailable, null))
+            : new ValueTask<KeySourceResult>(keyring.Check(key, time.GetUtcNow()));
     }
 }

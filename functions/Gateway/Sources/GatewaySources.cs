@@ -10,8 +10,11 @@ namespace Portcullis.Gateway.Sources;
 /// <summary>The reloadable inputs of the gateway: the compiled config and, in keyring mode, the keyring.</summary>
 internal sealed class GatewaySources
 {
+    private readonly GatewayOptions _options;
+
     public GatewaySources(GatewayOptions options, IServiceProvider services, ILogger<GatewaySources> logger)
     {
+        _options = options;
         var compileOptions = new CompileOptions { BackendOverride = options.BackendOverride, SourceName = options.ConfigPath };
         Func<CancellationToken, Task<StoredDocument>> readConfig;
         string configLocation = options.ConfigPath;
@@ -56,4 +59,7 @@ internal sealed class GatewaySources
     public PolledSource<ApiPolicy> Config { get; }
 
     public PolledSource<Keyring>? Keyring { get; }
+
+    /// <summary>The managed service name Service Control knows the API by: <c>PORTCULLIS_SERVICE_NAME</c>, else the config's <c>host</c>.</summary>
+    public string ServiceName => _options.ServiceName ?? Config.Target.Current?.ServiceName ?? "";
 }

@@ -114,6 +114,7 @@ internal sealed class GatewayEndpoint(
             GatewayError? refusal = check.Verdict switch
             {
                 KeyVerdict.Valid when check.Record is { } r => Restrict(context, r, operation),
+                KeyVerdict.Valid => null,
                 KeyVerdict.Expired => GatewayError.ExpiredKey,
                 KeyVerdict.Unavailable => GatewayError.KeySourceUnavailable,
                 _ => GatewayError.InvalidKey,

@@ -56,10 +56,18 @@ internal sealed class TestGateway : IAsyncDisposable
     ];
 
     /// <summary>Starts a gateway on <paramref name="config"/>; <c>{backend}</c> in it is replaced by <paramref name="backend"/>.</summary>
-    public static async Task<TestGateway> StartAsync(
+    public static Task<TestGateway> StartAsync(
         string config,
         Uri? backend = null,
         IEnumerable<KeyRecord>? keys = null,
+        params string[] extraArgs) => StartAsync(config, backend, keys, null, extraArgs);
+
+    /// <summary>As above, with a hook to replace services (a fake clock).</summary>
+    public static async Task<TestGateway> StartAsync(
+        string config,
+        Uri? backend,
+        IEnumerable<KeyRecord>? keys,
+        Action<IServiceCollection>? configureServices,
         params string[] extraArgs)
     {
         FakeMetadataServer metadata = await FakeMetadataServer.GetSharedAsync();
@@ -79,7 +87,7 @@ internal sealed class TestGateway : IAsyncDisposable
             "--PORTCULLIS_POLL_SECONDS", "3600",
             .. extraArgs,
         ];
-        WebApplication app = GatewayApp.Build(args, out IReadOnlyList<string> errors)
+        WebApplication app = GatewayApp.Build(args, out IReadOnlyList<string> errors, configureServices)
             ?? throw new InvalidOperationException("Gateway did not build: " + string.Join("\n", errors));
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();

@@ -1,5 +1,6 @@
 using Portcullis.Gateway.Forwarding;
 using Portcullis.Gateway.Keys;
+using Portcullis.Gateway.Quotas;
 using Portcullis.Gateway.ServiceControl;
 using Portcullis.GoogleCloud.ServiceControl;
 using Portcullis.Gateway.Sources;
@@ -46,6 +47,15 @@ public static class GatewayApp
         services.AddSingleton<IIdTokenSource>(_ => new GoogleIdTokenSource());
         services.AddSingleton<IAccessTokenSource, GoogleAccessTokenSource>();
         services.AddSingleton(sp => ConfigStores.SecretManagerClient(options.SecretManagerUrl, sp.GetRequiredService<IAccessTokenSource>()));
+        if (options.Redis is { } redis)
+        {
+            services.AddSingleton<IQuotaCounter>(sp => new RedisQuotaCounter(redis, sp.GetRequiredService<ILogger<RedisQuotaCounter>>()));
+        }
+        else
+        {
+            services.AddSingleton<IQuotaCounter, InstanceQuotaCounter>();
+        }
+
         services.AddHttpForwarder();
         services.AddSingleton<BackendForwarder>();
         services.AddSingleton(sp => new GatewayEndpoint(
@@ -53,6 +63,8 @@ public static class GatewayApp
             sp.GetRequiredService<IKeySource>(),
             sp.GetRequiredService<IIdTokenSource>(),
             sp.GetRequiredService<BackendForwarder>(),
+            sp.GetRequiredService<IQuotaCounter>(),
+            sp.GetRequiredService<TimeProvider>(),
             options,
             sp.GetRequiredService<ILogger<GatewayEndpoint>>(),
             sp.GetService<UsageReporter>()));

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Http.Features;
 using Portcullis.Gateway.Errors;
 using Portcullis.Gateway.Forwarding;
 using Portcullis.Gateway.Keys;
+using Portcullis.Gateway.Quotas;
+using Portcullis.PolicyEngine.Quotas;
 using Portcullis.Gateway.ServiceControl;
 using Portcullis.Gateway.Sources;
 using Portcullis.GoogleCloud.IdTokens;
@@ -24,6 +26,8 @@ internal sealed class GatewayEndpoint(
     IKeySource keys,
     IIdTokenSource tokens,
     BackendForwarder forwarder,
+    IQuotaCounter quotas,
+    TimeProvider time,
     GatewayOptions options,
     ILogger<GatewayEndpoint> logger,
     UsageReporter? reporter)
@@ -127,6 +131,26 @@ internal sealed class GatewayEndpoint(
             }
 
             record = check.Record;
+        }
+
+        // Quota after the key (a refused key costs nothing), before the backend.
+        string consumer = record is not null ? "consumer:" + record.Consumer
+            : result.ConsumerNumber is { } project ? "project:" + project
+            : "anonymous";
+        QuotaCharge[] charges = QuotaPlan.For(policy, operation, consumer, record);
+        if (charges.Length > 0)
+        {
+            QuotaDecision decision = await quotas.ConsumeAsync(charges, time.GetUtcNow(), context.RequestAborted).ConfigureAwait(false);
+            QuotaHeaders.Apply(context.Response, decision);
+            if (!decision.Allowed)
+            {
+                QuotaCharge exhausted = decision.Exhausted!.Value;
+                await ErrorResponses.WriteAsync(
+                    context,
+                    429,
+                    $"RESOURCE_EXHAUSTED: Quota exceeded for quota metric '{exhausted.Limit.Metric}' and limit '{exhausted.Limit.Name}' ({exhausted.Allowed} per minute) of service '{sources.ServiceName}' for consumer '{exhausted.Scope}'.").ConfigureAwait(false);
+                return;
+            }
         }
 
         string? idToken = null;

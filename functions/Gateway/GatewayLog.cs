@@ -41,4 +41,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(1012, LogLevel.Warning, "Dropped {Lost} usage records Service Control did not take ({Total} dropped so far)")]
     public static partial void ReportDropped(ILogger logger, long lost, long total);
+
+    [LoggerMessage(1013, LogLevel.Warning, "Redis did not answer ({Reason}); counting quota per instance until it does")]
+    public static partial void RedisFallback(ILogger logger, string reason);
 }

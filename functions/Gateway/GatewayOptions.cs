@@ -24,6 +24,9 @@ internal sealed record GatewayOptions
 
     public required Uri ServiceControlUrl { get; init; }
 
+    /// <summary><c>host:port</c> of Redis for exact cross-instance quotas; null: per instance.</summary>
+    public string? Redis { get; init; }
+
     /// <summary>The managed service name for Service Control; null: the config's <c>host</c>.</summary>
     public string? ServiceName { get; init; }
 
@@ -114,6 +117,7 @@ internal sealed record GatewayOptions
             SecretManagerUrl = secretManagerUrl,
             ServiceControlUrl = serviceControlUrl,
             ServiceName = config["PORTCULLIS_SERVICE_NAME"] is { Length: > 0 } name ? name : null,
+            Redis = config["PORTCULLIS_REDIS"] is { Length: > 0 } redis ? redis : null,
             ConfigPath = configSource,
             KeysMode = mode,
             KeysPath = keys,

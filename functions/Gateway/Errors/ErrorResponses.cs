@@ -55,7 +55,24 @@ internal static class ErrorResponses
             return Task.CompletedTask;
         }
 
+        // Clear drops headers; the quota headers (and Retry-After) must survive a 429.
+        Microsoft.Extensions.Primitives.StringValues limit = response.Headers["RateLimit-Limit"];
+        Microsoft.Extensions.Primitives.StringValues remaining = response.Headers["RateLimit-Remaining"];
+        Microsoft.Extensions.Primitives.StringValues reset = response.Headers["RateLimit-Reset"];
+        Microsoft.Extensions.Primitives.StringValues retryAfter = response.Headers.RetryAfter;
         response.Clear();
+        if (limit.Count > 0)
+        {
+            response.Headers["RateLimit-Limit"] = limit;
+            response.Headers["RateLimit-Remaining"] = remaining;
+            response.Headers["RateLimit-Reset"] = reset;
+        }
+
+        if (retryAfter.Count > 0)
+        {
+            response.Headers.RetryAfter = retryAfter;
+        }
+
         response.StatusCode = status;
         response.ContentType = "application/json";
         return JsonSerializer.SerializeAsync(response.Body, new ErrorBody(status, message), s_json.ErrorBody, context.RequestAborted);

@@ -85,6 +85,7 @@ public static class PolicyCompiler
         private readonly SecurityReader _security = new(diagnostics);
         private readonly BackendReader _backends = new(diagnostics, options.BackendOverride);
         private readonly Dictionary<string, BackendReader.Spec?> _namedBackends = new(StringComparer.Ordinal);
+        private readonly QuotaReader _quota = new(diagnostics);
         private bool _openApi3;
 
         public ApiPolicy? Run()
@@ -103,10 +104,22 @@ public static class PolicyCompiler
                 }
 
                 ReadNamedBackends();
+                if (root.TryGet("x-google-api-management", out ConfigNode management3))
+                {
+                    _quota.ReadOpenApi3(management3);
+                }
             }
-            else if (root.TryGet("securityDefinitions", out ConfigNode definitions))
+            else
             {
-                _security.ReadSchemes(definitions);
+                if (root.TryGet("securityDefinitions", out ConfigNode definitions))
+                {
+                    _security.ReadSchemes(definitions);
+                }
+
+                if (root.TryGet("x-google-management", out ConfigNode management))
+                {
+                    _quota.ReadSwagger(management);
+                }
             }
 
             KeyRule topSecurity = new(KeyRequirement.None, [], true);
@@ -125,7 +138,7 @@ public static class PolicyCompiler
             List<ApiOperation> operations = ReadOperations(topSecurity, topBackend);
             List<ApiOperation> generated = Generate(operations, allowAll, allowCors, topBackend, backendNode);
 
-            return new ApiPolicy(configId, title, ReadServiceName(), operations, generated, _security.AllKeyLocations, allowAll, allowCors);
+            return new ApiPolicy(configId, title, ReadServiceName(), operations, generated, _security.AllKeyLocations, allowAll, allowCors, _quota.Limits);
         }
 
         private bool ReadVersion()
@@ -376,12 +389,13 @@ public static class PolicyCompiler
                 return null;
             }
 
+            IReadOnlyDictionary<string, long>? costs = _quota.ReadCosts(node);
             if (!rule.Ok || backend is null)
             {
                 return null;
             }
 
-            return new ApiOperation(method, template, operationId, rule.Requirement, rule.Locations, backend);
+            return new ApiOperation(method, template, operationId, rule.Requirement, rule.Locations, backend, metricCosts: costs);
         }
 
         private List<ApiOperation> Generate(List<ApiOperation> operations, bool allowAll, bool allowCors, BackendRule? topBackend, ConfigNode backendNode)

@@ -24,6 +24,24 @@ public static class ConfigDiff
             changes.Add(new ConfigChange(ChangeKind.Changed, "*", "x-google-allow: all removed", IsDowngrade: false));
         }
 
+        foreach (QuotaLimit limit in before?.QuotaLimits ?? [])
+        {
+            QuotaLimit? now = after.QuotaLimits.FirstOrDefault(l => l.Name == limit.Name);
+            if (now is null)
+            {
+                changes.Add(new ConfigChange(ChangeKind.Removed, "*", $"quota limit '{limit.Name}' ({limit.PerMinute}/min of {limit.Metric}) removed", IsDowngrade: true));
+            }
+            else if (now.PerMinute != limit.PerMinute || now.Metric != limit.Metric)
+            {
+                changes.Add(new ConfigChange(ChangeKind.Changed, "*", $"quota limit '{limit.Name}' {limit.PerMinute}/min → {now.PerMinute}/min", IsDowngrade: false));
+            }
+        }
+
+        foreach (QuotaLimit limit in after.QuotaLimits.Where(l => before?.QuotaLimits.All(b => b.Name != l.Name) ?? true))
+        {
+            changes.Add(new ConfigChange(ChangeKind.Added, "*", $"quota limit '{limit.Name}' ({limit.PerMinute}/min of {limit.Metric})", IsDowngrade: false));
+        }
+
         Dictionary<string, ApiOperation> old = Index(before);
         Dictionary<string, ApiOperation> @new = Index(after);
         foreach ((string name, ApiOperation operation) in @new.OrderBy(kv => kv.Key, StringComparer.Ordinal))
@@ -62,6 +80,11 @@ public static class ConfigDiff
         else if (!previous.KeyLocations.SequenceEqual(operation.KeyLocations))
         {
             changes.Add(new ConfigChange(ChangeKind.Changed, name, $"key locations {Locations(previous)} → {Locations(operation)}", IsDowngrade: false));
+        }
+
+        if (previous.MetricCosts is { Count: > 0 } && operation.MetricCosts is null)
+        {
+            changes.Add(new ConfigChange(ChangeKind.Changed, name, "x-google-quota removed: the operation is no longer counted against quota limits", IsDowngrade: true));
         }
 
         BackendRule a = previous.Backend;

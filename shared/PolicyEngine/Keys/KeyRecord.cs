@@ -46,6 +46,9 @@ public sealed record KeyRecord(
     /// <summary><see cref="Metadata"/> as compact JSON (ASCII only, so it fits a header); null when there is none.</summary>
     public string? MetadataJson { get; private init; }
 
+    /// <summary>Per-key quota limits (limit name → units per minute); such a limit counts for this key alone.</summary>
+    public IReadOnlyDictionary<string, long>? QuotaOverrides { get; init; }
+
     /// <summary>Whether this key may call <paramref name="operationId"/>.</summary>
     public bool Allows(string operationId) => AllowedOperations is null || AllowedOperations.Contains(operationId);
 

@@ -37,6 +37,10 @@ public sealed class KeyRecordDocument
     [JsonPropertyName("metadata")]
     public Dictionary<string, string>? Metadata { get; set; }
 
+    /// <summary>Per-key quota limits (limit name → units per minute).</summary>
+    [JsonPropertyName("quota")]
+    public Dictionary<string, long>? Quota { get; set; }
+
     /// <summary>Restrictions on where the key may be used.</summary>
     [JsonPropertyName("restrictions")]
     public KeyRestrictionsDocument? Restrictions { get; set; }

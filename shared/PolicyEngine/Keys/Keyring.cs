@@ -96,6 +96,11 @@ public sealed class Keyring
             }
 
             List<System.Net.IPNetwork>? networks = ParseNetworks(entry.Restrictions?.Ips, i, problems);
+            if (entry.Quota?.Any(q => q.Value < 0) == true)
+            {
+                problems.Add($"/keys/{i}/quota: limits must be 0 or more");
+            }
+
             records.Add(new KeyRecord(
                 entry.Id ?? digest.ToKeyId(),
                 digest,
@@ -109,6 +114,7 @@ public sealed class Keyring
                 AllowedNetworks = networks,
                 AllowedReferrers = entry.Restrictions?.Referrers?.Select(r => new ReferrerPattern(r)).ToArray(),
                 Metadata = entry.Metadata,
+                QuotaOverrides = entry.Quota,
             });
         }
 
@@ -157,6 +163,7 @@ public sealed class Keyring
                 Revoked = r.Revoked,
                 Labels = r.Labels.Count == 0 ? null : new Dictionary<string, string>(r.Labels),
                 Metadata = r.Metadata is null ? null : new Dictionary<string, string>(r.Metadata),
+                Quota = r.QuotaOverrides is null ? null : new Dictionary<string, long>(r.QuotaOverrides),
                 Restrictions = r.AllowedOperations is null && r.AllowedNetworks is null && r.AllowedReferrers is null
                     ? null
                     : new KeyRestrictionsDocument

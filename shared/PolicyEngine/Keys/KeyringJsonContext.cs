@@ -6,4 +6,5 @@ namespace Portcullis.PolicyEngine.Keys;
 [JsonSourceGenerationOptions(WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(KeyringDocument))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(Dictionary<string, long>))]
 public sealed partial class KeyringJsonContext : JsonSerializerContext;

@@ -18,8 +18,10 @@ public sealed class ApiPolicy
         IReadOnlyList<ApiOperation> generatedOperations,
         IReadOnlyList<KeyLocation> keyLocations,
         bool allowAll,
-        bool allowCors)
+        bool allowCors,
+        IReadOnlyList<QuotaLimit>? quotaLimits = null)
     {
+        QuotaLimits = quotaLimits ?? [];
         ConfigId = configId;
         Title = title;
         ServiceName = serviceName;
@@ -54,6 +56,9 @@ public sealed class ApiPolicy
 
     /// <summary><c>x-google-endpoints[].allowCors</c>.</summary>
     public bool AllowCors { get; }
+
+    /// <summary>Quota limits (per consumer per minute).</summary>
+    public IReadOnlyList<QuotaLimit> QuotaLimits { get; }
 
     /// <summary>The route table.</summary>
     public RouteTable Routes { get; }

@@ -47,7 +47,11 @@ public static class GatewayApp
         services.AddSingleton<IIdTokenSource>(_ => new GoogleIdTokenSource());
         services.AddSingleton<IAccessTokenSource, GoogleAccessTokenSource>();
         services.AddSingleton(sp => ConfigStores.SecretManagerClient(options.SecretManagerUrl, sp.GetRequiredService<IAccessTokenSource>()));
-        if (options.Redis is { } redis)
+        if (options.KeysMode == KeysMode.ServiceControl)
+        {
+            services.AddSingleton<IQuotaCounter, ServiceControlQuotaCounter>();
+        }
+        else if (options.Redis is { } redis)
         {
             services.AddSingleton<IQuotaCounter>(sp => new RedisQuotaCounter(redis, sp.GetRequiredService<ILogger<RedisQuotaCounter>>()));
         }

@@ -140,7 +140,8 @@ internal sealed class GatewayEndpoint(
         QuotaCharge[] charges = QuotaPlan.For(policy, operation, consumer, record);
         if (charges.Length > 0)
         {
-            QuotaDecision decision = await quotas.ConsumeAsync(charges, time.GetUtcNow(), context.RequestAborted).ConfigureAwait(false);
+            string selector = PolicyEngine.ServiceControl.CheckErrorMapping.Selector(sources.ServiceName, operation.OperationId);
+            QuotaDecision decision = await quotas.ConsumeAsync(charges, time.GetUtcNow(), selector, context.RequestAborted).ConfigureAwait(false);
             QuotaHeaders.Apply(context.Response, decision);
             if (!decision.Allowed)
             {

@@ -32,6 +32,9 @@ public sealed class FakeServiceControl : IAsyncDisposable
     /// <summary>Delay before answering a check.</summary>
     public TimeSpan CheckDelay { get; set; }
 
+    /// <summary>When set, <c>:allocateQuota</c> answers RESOURCE_EXHAUSTED.</summary>
+    public bool QuotaExhausted { get; set; }
+
     /// <summary>Answer checks with a body that is not JSON.</summary>
     public bool Garbage { get; set; }
 
@@ -146,7 +149,9 @@ public sealed class FakeServiceControl : IAsyncDisposable
         else if (path.EndsWith(":allocateQuota", StringComparison.Ordinal))
         {
             _quota.Enqueue(body);
-            await context.Response.WriteAsync("{}").ConfigureAwait(false);
+            await context.Response.WriteAsync(QuotaExhausted
+                ? "{\"allocateErrors\":[{\"code\":\"RESOURCE_EXHAUSTED\",\"description\":\"Insufficient tokens for quota group and limit 'read-limit'\"}]}"
+                : "{}").ConfigureAwait(false);
         }
         else
         {

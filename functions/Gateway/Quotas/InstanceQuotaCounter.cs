@@ -7,6 +7,6 @@ internal sealed class InstanceQuotaCounter : IQuotaCounter
 {
     public LocalQuotaCounter Counters { get; } = new();
 
-    public ValueTask<QuotaDecision> ConsumeAsync(QuotaCharge[] charges, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public ValueTask<QuotaDecision> ConsumeAsync(QuotaCharge[] charges, DateTimeOffset now, string operation, CancellationToken cancellationToken) =>
         new(Counters.Consume(charges, now));
 }

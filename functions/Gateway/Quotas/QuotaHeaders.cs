@@ -12,6 +12,12 @@ internal static class QuotaHeaders
     public static void Apply(HttpResponse response, QuotaDecision decision)
     {
         string reset = Math.Max(1, (int)Math.Ceiling(decision.Reset.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        if (decision.Allowed && decision.Remaining < 0)
+        {
+            // Service Control quota: what is left is not known here.
+            return;
+        }
+
         response.Headers["RateLimit-Limit"] = decision.Limit.ToString(CultureInfo.InvariantCulture);
         response.Headers["RateLimit-Remaining"] = Math.Max(0, decision.Remaining).ToString(CultureInfo.InvariantCulture);
         response.Headers["RateLimit-Reset"] = reset;

@@ -55,7 +55,7 @@ internal sealed class RedisQuotaCounter : IQuotaCounter, IDisposable
 
     public long Fallbacks { get; private set; }
 
-    public async ValueTask<QuotaDecision> ConsumeAsync(QuotaCharge[] charges, DateTimeOffset now, CancellationToken cancellationToken)
+    public async ValueTask<QuotaDecision> ConsumeAsync(QuotaCharge[] charges, DateTimeOffset now, string operation, CancellationToken cancellationToken)
     {
         DateTimeOffset start = QuotaPlan.WindowStart(now);
         TimeSpan reset = start + QuotaPlan.Window - now;
@@ -79,7 +79,7 @@ internal sealed class RedisQuotaCounter : IQuotaCounter, IDisposable
         {
             Fallbacks++;
             WarnOnce(e.Message);
-            return await _fallback.ConsumeAsync(charges, now, cancellationToken).ConfigureAwait(false);
+            return await _fallback.ConsumeAsync(charges, now, operation, cancellationToken).ConfigureAwait(false);
         }
 
         var answer = (RedisResult[])result!;

@@ -84,6 +84,57 @@ public sealed class ServiceControlClient(HttpClient http, IAccessTokenSource tok
         }
     }
 
+    /// <summary>
+    /// <c>:allocateQuota</c> in NORMAL mode. Returns the first allocate error's code and description,
+    /// (null, null) when granted, or null for a failed call (the caller fails open, as the API asks).
+    /// </summary>
+    public async Task<(string? Code, string? Description)?> AllocateQuotaAsync(
+        string service,
+        string methodName,
+        string consumerId,
+        IReadOnlyDictionary<string, long> metrics,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            string token = await tokens.GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.CheckTimeout);
+            var body = new AllocateQuotaRequestDto
+            {
+                AllocateOperation = new QuotaOperationDto
+                {
+                    OperationId = Guid.NewGuid().ToString(),
+                    MethodName = methodName,
+                    ConsumerId = consumerId,
+                    QuotaMode = "NORMAL",
+                    QuotaMetrics = metrics.Select(m => new MetricValueSetDto
+                    {
+                        MetricName = m.Key,
+                        MetricValues = [new MetricValueDto { Int64Value = m.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) }],
+                    }).ToList(),
+                },
+            };
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"v1/services/{service}:allocateQuota")
+            {
+                Content = JsonContent.Create(body, ServiceControlJsonContext.Default.AllocateQuotaRequestDto),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using HttpResponseMessage response = await http.SendAsync(request, timeout.Token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                return null;
+            }
+
+            AllocateQuotaResponseDto? dto = await response.Content.ReadFromJsonAsync(ServiceControlJsonContext.Default.AllocateQuotaResponseDto, timeout.Token).ConfigureAwait(false);
+            return dto?.AllocateErrors is [{ } first, ..] ? (first.Code, first.Description) : (null, null);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
     private async Task<(CheckResult Result, bool Retry)> AttemptAsync(string path, CheckRequestDto body, string token, CancellationToken budget, CancellationToken caller)
     {
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(budget);

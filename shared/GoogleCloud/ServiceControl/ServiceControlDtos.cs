@@ -100,8 +100,53 @@ internal sealed class ConsumerInfoDto
     public string? ProjectNumber { get; set; }
 }
 
+/// <summary><c>:allocateQuota</c> request.</summary>
+internal sealed class AllocateQuotaRequestDto
+{
+    [JsonPropertyName("allocateOperation")]
+    public QuotaOperationDto? AllocateOperation { get; set; }
+}
+
+/// <summary>A quota operation.</summary>
+internal sealed class QuotaOperationDto
+{
+    [JsonPropertyName("operationId")]
+    public string? OperationId { get; set; }
+
+    [JsonPropertyName("methodName")]
+    public string? MethodName { get; set; }
+
+    [JsonPropertyName("consumerId")]
+    public string? ConsumerId { get; set; }
+
+    [JsonPropertyName("quotaMetrics")]
+    public List<MetricValueSetDto>? QuotaMetrics { get; set; }
+
+    [JsonPropertyName("quotaMode")]
+    public string? QuotaMode { get; set; }
+}
+
+/// <summary><c>:allocateQuota</c> response.</summary>
+internal sealed class AllocateQuotaResponseDto
+{
+    [JsonPropertyName("allocateErrors")]
+    public List<QuotaErrorDto>? AllocateErrors { get; set; }
+}
+
+/// <summary>One quota error.</summary>
+internal sealed class QuotaErrorDto
+{
+    [JsonPropertyName("code")]
+    public string? Code { get; set; }
+
+    [JsonPropertyName("description")]
+    public string? Description { get; set; }
+}
+
 /// <summary>Source-generated JSON for Service Control.</summary>
 [JsonSerializable(typeof(CheckRequestDto))]
 [JsonSerializable(typeof(CheckResponseDto))]
 [JsonSerializable(typeof(ReportRequestDto))]
+[JsonSerializable(typeof(AllocateQuotaRequestDto))]
+[JsonSerializable(typeof(AllocateQuotaResponseDto))]
 internal sealed partial class ServiceControlJsonContext : JsonSerializerContext;

@@ -256,6 +256,60 @@ public sealed class ServiceControlGatewayTests : IAsyncLifetime
         Assert.True(_serviceControl.Reports.Count < 9, "reports were not batched");
     }
 
+    [Fact]
+    public async Task Quota_AllocatedThroughServiceControl_ExhaustedClearsAtWindowEndWithoutTraffic()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 5, TimeSpan.Zero));
+        _gateway = await TestGateway.StartAsync(
+            QuotaConfig,
+            _backend.BaseAddress,
+            null,
+            services => services.AddSingleton<TimeProvider>(clock),
+            ["--PORTCULLIS_KEYS", "servicecontrol", "--PORTCULLIS_SERVICE_CONTROL_URL", _serviceControl.BaseAddress.ToString()]);
+        _serviceControl.QuotaExhausted = true;
+
+        // ESPv2's optimistic start: the first call goes through while allocateQuota runs.
+        Assert.Equal(HttpStatusCode.OK, (await _gateway.GetAsync("/things?key=" + Key)).StatusCode);
+        bool refused = false;
+        for (int i = 0; i < 100 && !refused; i++)
+        {
+            refused = (await _gateway.GetAsync("/things?key=" + Key)).StatusCode == HttpStatusCode.TooManyRequests;
+            await Task.Delay(20);
+        }
+
+        Assert.True(refused, "an exhausted quota never refused a call");
+        JsonObject allocate = _serviceControl.QuotaRequests[0]["allocateOperation"]!.AsObject();
+        Assert.Equal("project_number:123456789", allocate["consumerId"]!.ToString());
+        Assert.Equal("1.things_endpoints_test_project_cloud_goog.ListThings", allocate["methodName"]!.ToString());
+        Assert.Equal("read-requests", allocate["quotaMetrics"]![0]!["metricName"]!.ToString());
+
+        // The window ends with no traffic at all; the next call is served (ESPv2 stays stuck at 429).
+        _serviceControl.QuotaExhausted = false;
+        clock.Advance(TimeSpan.FromSeconds(55));
+        Assert.Equal(HttpStatusCode.OK, (await _gateway.GetAsync("/things?key=" + Key)).StatusCode);
+    }
+
+    private const string QuotaConfig = """
+        swagger: "2.0"
+        info: { title: Things, version: "1" }
+        host: things.endpoints.test-project.cloud.goog
+        x-google-backend: { address: "{backend}" }
+        securityDefinitions:
+          api_key: { type: apiKey, name: key, in: query }
+        security: [{ api_key: [] }]
+        x-google-management:
+          metrics:
+            - { name: read-requests, valueType: INT64, metricKind: DELTA }
+          quota:
+            limits:
+              - { name: read-limit, metric: read-requests, unit: "1/min/{project}", values: { STANDARD: 1000 } }
+        paths:
+          /things:
+            get:
+              operationId: listThings
+              x-google-quota: { metricCosts: { read-requests: 1 } }
+        """;
+
     private Task StartAsync(params string[] extraArgs) => StartAsync(null, extraArgs);
 
     private async Task StartAsync(Action<IServiceCollection>? configure, params string[] extraArgs)

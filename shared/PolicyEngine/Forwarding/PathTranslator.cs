@@ -26,7 +26,9 @@ public static class PathTranslator
         // CONSTANT_ADDRESS: original query first, then each named variable as name=value, raw.
         var target = new StringBuilder(backend.AddressPath.Length + query.Length + 32);
         target.Append(backend.AddressPath.Length == 0 ? "/" : backend.AddressPath).Append(query);
-        bool hasQuery = query.Length > 1;
+        // A bare "?" is a query too (ESPv2 keeps it and appends "&name=value"); starting another
+        // "?" would make the first variable part of a parameter called "?name".
+        bool hasQuery = query.Length > 0;
         for (int i = 0; i < match.CaptureCount && i < operation.VariableNames.Count; i++)
         {
             if (operation.VariableNames[i] is not { } name)

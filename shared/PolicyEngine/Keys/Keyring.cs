@@ -72,11 +72,23 @@ public sealed class Keyring
             return null;
         }
 
+        if (document.Keys is null)
+        {
+            problems.Add("/keys: must be a list of key records");
+            return null;
+        }
+
         var records = new List<KeyRecord>(document.Keys.Count);
         var seen = new HashSet<KeyDigest>();
         for (int i = 0; i < document.Keys.Count; i++)
         {
-            KeyRecordDocument entry = document.Keys[i];
+            KeyRecordDocument? entry = document.Keys[i];
+            if (entry is null)
+            {
+                problems.Add($"/keys/{i}: must be a key record, not null");
+                continue;
+            }
+
             if (!KeyDigest.TryParseHex(entry.Sha256, out KeyDigest digest))
             {
                 problems.Add($"/keys/{i}/sha256: must be 64 hex characters");

@@ -88,9 +88,25 @@ public static class PathNormalizer
 
     private static bool NeedsWork(string path)
     {
-        if (path.Contains('%', StringComparison.Ordinal) || path.Contains("//", StringComparison.Ordinal))
+        if (path.Contains("//", StringComparison.Ordinal))
         {
             return true;
+        }
+
+        // An escape needs work unless it is already in normal form: two upper-case hex digits of
+        // a character that stays escaped. A malformed one goes to the loop that refuses it.
+        for (int p = path.IndexOf('%', StringComparison.Ordinal); p >= 0; p = path.IndexOf('%', p + 1))
+        {
+            if (p + 2 >= path.Length || !IsUpperHex(path[p + 1]) || !IsUpperHex(path[p + 2]))
+            {
+                return true;
+            }
+
+            int value = (HexValue(path[p + 1]) << 4) | HexValue(path[p + 2]);
+            if (value < 0x20 || value == 0x7F || IsUnreserved((char)value))
+            {
+                return true;
+            }
         }
 
         // A "." or ".." segment: "/./", "/../", or at the end.
@@ -173,6 +189,8 @@ public static class PathNormalizer
         char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~';
 
     private static bool IsHex(char c) => char.IsAsciiHexDigit(c);
+
+    private static bool IsUpperHex(char c) => char.IsAsciiDigit(c) || c is >= 'A' and <= 'F';
 
     private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 

@@ -61,11 +61,12 @@ public sealed class PathTemplate
 
         var segments = new List<TemplateSegment>();
         var names = new HashSet<string>(StringComparer.Ordinal);
-        string body = text.Length > 1 && text[^1] == '/' ? text[1..^1] : text[1..];
-        if (body.Length == 0)
+        if (text == "/")
         {
             return new PathTemplate(text, segments);
         }
+
+        string body = text[^1] == '/' ? text[1..^1] : text[1..];
 
         foreach (string raw in body.Split('/'))
         {
@@ -78,6 +79,14 @@ public sealed class PathTemplate
             if (segment.Kind != SegmentKind.Literal && segment.Text is not null && !names.Add(segment.Text))
             {
                 error = $"path variable '{segment.Text}' appears twice";
+                return null;
+            }
+
+            if (segment.Kind != SegmentKind.Literal && segments.Exists(s => s.Kind == SegmentKind.Multi))
+            {
+                // ESPv2's uri_template_parser (validateParts) refuses this too; two greedy
+                // wildcards would also make matching polynomial in the number of path segments.
+                error = $"segment '{raw}' follows '**'; only literal segments may follow '**'";
                 return null;
             }
 

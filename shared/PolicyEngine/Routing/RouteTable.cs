@@ -41,29 +41,40 @@ public sealed class RouteTable
 
     // pos is where the next segment starts; pos == path.Length means only the optional trailing
     // slash is left, pos > path.Length means the whole path was consumed.
-    private static bool Walk(Node node, string method, string path, int pos, int captures, ref RouteMatch match)
-    {
-        if (pos >= path.Length && node.Operations is not null)
-        {
-            foreach (ApiOperation operation in node.Operations)
-            {
-                if (ReferenceEquals(operation.Method, method) || string.Equals(operation.Method, method, StringComparison.Ordinal))
-                {
-                    match.Outcome = RouteOutcome.Matched;
-                    match.Operation = operation;
-                    match.Template = operation.Template;
-                    match.CaptureCount = captures;
-                    return true;
-                }
-            }
+    private static bool Walk(Node node, string method, string path, int pos, int captures, ref RouteMatch match) =>
+        TryOperations(node, method, path, pos, captures, ref match)
+        || WalkChildren(node, method, path, pos, captures, ref match);
 
-            if (match.Outcome == RouteOutcome.NoRoute)
+    private static bool TryOperations(Node node, string method, string path, int pos, int captures, ref RouteMatch match)
+    {
+        if (pos < path.Length || node.Operations is null)
+        {
+            return false;
+        }
+
+        foreach (ApiOperation operation in node.Operations)
+        {
+            if (ReferenceEquals(operation.Method, method) || string.Equals(operation.Method, method, StringComparison.Ordinal))
             {
-                match.Outcome = RouteOutcome.MethodNotAllowed;
-                match.Template = node.Template;
+                match.Outcome = RouteOutcome.Matched;
+                match.Operation = operation;
+                match.Template = operation.Template;
+                match.CaptureCount = captures;
+                return true;
             }
         }
 
+        if (match.Outcome == RouteOutcome.NoRoute)
+        {
+            match.Outcome = RouteOutcome.MethodNotAllowed;
+            match.Template = node.Template;
+        }
+
+        return false;
+    }
+
+    private static bool WalkChildren(Node node, string method, string path, int pos, int captures, ref RouteMatch match)
+    {
         if (pos > path.Length)
         {
             return false;
@@ -97,12 +108,14 @@ public sealed class RouteTable
         if (node.Multi is not null)
         {
             // Greedy, as ESPv2's ".*": the longest run of segments first, then shorter ones,
-            // down to the single segment that ends at `end`.
+            // down to the single segment that ends at `end`. What follows a '**' outranks the
+            // '**' itself (ESPv2 sort_impl.go: "/**/a" before "/**"), so every split is tried
+            // for the segments after it before the '**' may take the rest of the path.
             int stop = path.Length;
             while (stop >= end)
             {
                 match.SetCapture(captures, pos..stop);
-                if (Walk(node.Multi, method, path, stop + 1, captures + 1, ref match))
+                if (WalkChildren(node.Multi, method, path, stop + 1, captures + 1, ref match))
                 {
                     return true;
                 }
@@ -113,6 +126,12 @@ public sealed class RouteTable
                 }
 
                 stop = path.LastIndexOf('/', stop - 1);
+            }
+
+            match.SetCapture(captures, pos..path.Length);
+            if (TryOperations(node.Multi, method, path, path.Length + 1, captures + 1, ref match))
+            {
+                return true;
             }
         }
 

@@ -28,10 +28,22 @@ public sealed class PolicyCompilerTests
             get:
               operationId: either
               security: [{ api_key: [] }, { header_key: [] }]
+          /eitherReversed:
+            get:
+              operationId: eitherReversed
+              security: [{ header_key: [] }, { api_key: [] }]
+          /both:
+            get:
+              operationId: both
+              security: [{ api_key: [], header_key: [] }]
           /optional:
             get:
               operationId: optional
               security: [{ api_key: [] }, {}]
+          /emptyRequirement:
+            get:
+              operationId: emptyRequirement
+              security: [{}]
           /own:
             get:
               operationId: own
@@ -39,53 +51,100 @@ public sealed class PolicyCompilerTests
                 address: "https://own.example.com:8443/x"
                 deadline: 2.5
                 protocol: h2
+          /plainHttp:
+            get:
+              operationId: plainHttp
+              x-google-backend: { address: "http://127.0.0.1:8081/books/lookup", protocol: http/1.1 }
           /audience:
             get:
               operationId: audience
-              x-google-backend: { address: "https://a.example.com/p", jwt_audience: "https://aud.example.com" }
+              x-google-backend:
+                address: "https://a.example.com/p"
+                path_translation: APPEND_PATH_TO_ADDRESS
+                jwt_audience: "https://aud.example.com/with/path"
           /noauth:
             get:
               operationId: noauth
-              x-google-backend: { address: "https://n.example.com", disable_auth: true }
+              x-google-backend: { address: "https://n.example.com/", disable_auth: true }
         """;
 
     private static readonly ApiPolicy s_policy = PolicyCompiler.Compile(Swagger).Policy!;
 
-    [Fact]
-    public void Compile_SecurityInheritanceOverrideAndEmpty()
+    [Theory]
+    // Top-level security is inherited; the default scheme reads key, api_key, then x-api-key.
+    [InlineData("inherit", KeyRequirement.Required, "query:key query:api_key header:x-api-key")]
+    // security: [] → no key.
+    [InlineData("public", KeyRequirement.None, "")]
+    // An operation's security replaces the top level.
+    [InlineData("header", KeyRequirement.Required, "header:X-Api-Token")]
+    // OR of two apiKey schemes: both locations, queries before headers.
+    [InlineData("either", KeyRequirement.Required, "query:key header:X-Api-Token")]
+    [InlineData("eitherReversed", KeyRequirement.Required, "query:key header:X-Api-Token")]
+    // AND of two apiKey schemes in one requirement object.
+    [InlineData("both", KeyRequirement.Required, "query:key header:X-Api-Token")]
+    // {} beside an apiKey requirement: a key is optional (checked when sent).
+    [InlineData("optional", KeyRequirement.Optional, "query:key query:api_key header:x-api-key")]
+    // {} alone: no key.
+    [InlineData("emptyRequirement", KeyRequirement.None, "")]
+    public void Compile_Security_BecomesKeyRule(string operationId, KeyRequirement requirement, string locations)
     {
-        Assert.Equal(KeyRequirement.Required, Op("inherit").KeyRequirement);
-        Assert.Equal(KeyLocation.Defaults, Op("inherit").KeyLocations);
-        Assert.Equal(KeyRequirement.None, Op("public").KeyRequirement);
-        Assert.Equal([new KeyLocation(KeyLocationKind.Header, "X-Api-Token")], Op("header").KeyLocations);
-        Assert.Equal(KeyRequirement.Optional, Op("optional").KeyRequirement);
+        ApiOperation operation = Op(operationId);
+
+        Assert.Equal(requirement, operation.KeyRequirement);
+        Assert.Equal(locations, string.Join(' ', operation.KeyLocations.Select(l => $"{l.Kind.ToString().ToLowerInvariant()}:{l.Name}")));
     }
 
     [Fact]
-    public void Compile_OrOfTwoApiKeySchemes_QueriesBeforeHeaders()
+    public void Compile_DefaultScheme_UsesTheSharedDefaultLocations()
     {
-        Assert.Equal(
-            [new KeyLocation(KeyLocationKind.Query, "key"), new KeyLocation(KeyLocationKind.Header, "X-Api-Token")],
-            Op("either").KeyLocations);
+        Assert.Same(KeyLocation.Defaults, Op("inherit").KeyLocations);
     }
 
     [Fact]
-    public void Compile_BackendDefaults()
+    public void Compile_NoSecurityAnywhere_NeedsNoKey()
     {
-        BackendRule top = Op("inherit").Backend;
-        Assert.Equal(PathTranslation.AppendPathToAddress, top.Translation);
-        Assert.Equal("https://top.example.com", top.JwtAudience);
-        Assert.Equal(TimeSpan.FromSeconds(15), top.Deadline);
+        ApiPolicy policy = PolicyCompiler.Compile("""
+            swagger: "2.0"
+            info: { title: T, version: "1" }
+            x-google-backend: { address: "https://b.example.com" }
+            securityDefinitions:
+              api_key: { type: apiKey, name: key, in: query }
+            paths:
+              /a:
+                get: { operationId: a }
+            """).Policy!;
 
-        BackendRule own = Op("own").Backend;
-        Assert.Equal(PathTranslation.ConstantAddress, own.Translation);
-        Assert.Equal("https://own.example.com:8443", own.JwtAudience);
-        Assert.Equal(TimeSpan.FromSeconds(2.5), own.Deadline);
-        Assert.Equal(BackendProtocol.Http2, own.Protocol);
+        Assert.Equal(KeyRequirement.None, policy.Operations.Single().KeyRequirement);
+    }
 
-        Assert.Equal("https://aud.example.com", Op("audience").Backend.JwtAudience);
-        Assert.True(Op("noauth").Backend.DisableAuth);
-        Assert.Null(Op("noauth").Backend.JwtAudience);
+    [Theory]
+    // A top-level backend appends the path; its audience is scheme://host, without the address path.
+    [InlineData("inherit", "https://top.example.com/base", PathTranslation.AppendPathToAddress, "https://top.example.com", 15.0)]
+    // An operation-level backend defaults to CONSTANT_ADDRESS; the port stays in the audience.
+    [InlineData("own", "https://own.example.com:8443/x", PathTranslation.ConstantAddress, "https://own.example.com:8443", 2.5)]
+    [InlineData("plainHttp", "http://127.0.0.1:8081/books/lookup", PathTranslation.ConstantAddress, "http://127.0.0.1:8081", 15.0)]
+    // An explicit translation and audience are kept as written.
+    [InlineData("audience", "https://a.example.com/p", PathTranslation.AppendPathToAddress, "https://aud.example.com/with/path", 15.0)]
+    // disable_auth: no token, so no audience.
+    [InlineData("noauth", "https://n.example.com/", PathTranslation.ConstantAddress, null, 15.0)]
+    public void Compile_Backend_HasEspDefaults(string operationId, string address, PathTranslation translation, string? audience, double deadlineSeconds)
+    {
+        BackendRule backend = Op(operationId).Backend;
+
+        Assert.Equal(new Uri(address), backend.Address);
+        Assert.Equal(translation, backend.Translation);
+        Assert.Equal(audience, backend.JwtAudience);
+        Assert.Equal(audience is null, backend.DisableAuth);
+        Assert.Equal(TimeSpan.FromSeconds(deadlineSeconds), backend.Deadline);
+    }
+
+    [Theory]
+    [InlineData("own", BackendProtocol.Http2)]
+    [InlineData("plainHttp", BackendProtocol.Http11)]
+    [InlineData("inherit", BackendProtocol.Auto)]
+    public void Compile_BackendProtocol_IsRead(string operationId, BackendProtocol protocol)
+    {
+        Assert.Equal(protocol, Op(operationId).Backend.Protocol);
     }
 
     [Fact]
@@ -99,10 +158,19 @@ public sealed class PolicyCompilerTests
     }
 
     [Fact]
-    public void ConfigId_IsContentHash()
+    public void ConfigId_SameContent_SameId()
     {
         Assert.Equal(s_policy.ConfigId, PolicyCompiler.Compile(Swagger).Policy!.ConfigId);
-        Assert.NotEqual(s_policy.ConfigId, PolicyCompiler.Compile(Swagger + "\n# changed\n").Policy!.ConfigId);
+        Assert.Equal(PolicyCompiler.ConfigIdOf(Swagger), s_policy.ConfigId);
+    }
+
+    [Theory]
+    [InlineData("\n# changed\n")]
+    [InlineData(" ")]
+    [InlineData("\n")]
+    public void ConfigId_DifferentContent_DifferentId(string suffix)
+    {
+        Assert.NotEqual(s_policy.ConfigId, PolicyCompiler.Compile(Swagger + suffix).Policy!.ConfigId);
     }
 
     [Fact]
@@ -115,8 +183,9 @@ public sealed class PolicyCompilerTests
               - url: https://v3.example.com
             x-google-api-management:
               backends:
-                main: { address: "https://main.example.com/api", jwtAudience: "https://main-aud" }
+                main: { address: "https://main.example.com/api", jwtAudience: "https://main-aud", deadline: 30 }
                 other: { address: "https://other.example.com", pathTranslation: APPEND_PATH_TO_ADDRESS, disableAuth: true }
+                plain: { address: "https://plain.example.com:8443/p" }
             x-google-backend: main
             components:
               securitySchemes:
@@ -130,17 +199,33 @@ public sealed class PolicyCompilerTests
                 get:
                   operationId: b
                   x-google-backend: other
+              /c/{id}:
+                get:
+                  operationId: c
+                  security: []
+                  x-google-backend: plain
             """);
 
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        Assert.Empty(result.Diagnostics);
         ApiPolicy policy = result.Policy!;
         ApiOperation a = policy.Operations.Single(o => o.OperationId == "a");
         ApiOperation b = policy.Operations.Single(o => o.OperationId == "b");
+        ApiOperation c = policy.Operations.Single(o => o.OperationId == "c");
+        Assert.Equal(new Uri("https://main.example.com/api"), a.Backend.Address);
         Assert.Equal("https://main-aud", a.Backend.JwtAudience);
+        Assert.Equal(TimeSpan.FromSeconds(30), a.Backend.Deadline);
         Assert.Equal(PathTranslation.AppendPathToAddress, a.Backend.Translation);
+        Assert.Equal(KeyRequirement.Required, a.KeyRequirement);
         Assert.Equal([new KeyLocation(KeyLocationKind.Header, "x-api-key")], a.KeyLocations);
         Assert.True(b.Backend.DisableAuth);
+        Assert.Null(b.Backend.JwtAudience);
+        Assert.Equal(PathTranslation.AppendPathToAddress, b.Backend.Translation);
+        Assert.Equal(PathTranslation.ConstantAddress, c.Backend.Translation);
+        Assert.Equal("https://plain.example.com:8443", c.Backend.JwtAudience);
+        Assert.Equal(KeyRequirement.None, c.KeyRequirement);
         Assert.Equal("v3.example.com", policy.ServiceName);
+        Assert.Equal("V3", policy.Title);
     }
 
     [Fact]
@@ -152,6 +237,23 @@ public sealed class PolicyCompilerTests
 
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
         Assert.Empty(result.Diagnostics);
+        ApiPolicy policy = result.Policy!;
+        Assert.Equal("bookstore.endpoints.example-project.cloud.goog", policy.ServiceName);
+        Assert.Equal(
+            ["GET /v1/health", "GET /v1/shelves", "POST /v1/shelves", "GET /v1/shelves/{shelf}", "GET /v1/shelves/{shelf}/books/{book}", "GET /v1/files/{path=**}"],
+            policy.Operations.Select(o => $"{o.Method} {o.Template.Text}"));
+        Assert.Empty(policy.GeneratedOperations);
+        ApiOperation health = policy.Operations.Single(o => o.OperationId == "health");
+        ApiOperation getBook = policy.Operations.Single(o => o.OperationId == "getBook");
+        ApiOperation listShelves = policy.Operations.Single(o => o.OperationId == "listShelves");
+        Assert.Equal(KeyRequirement.None, health.KeyRequirement);
+        Assert.Equal(KeyRequirement.Required, listShelves.KeyRequirement);
+        Assert.Same(KeyLocation.Defaults, listShelves.KeyLocations);
+        Assert.Equal(PathTranslation.AppendPathToAddress, listShelves.Backend.Translation);
+        Assert.Equal(PathTranslation.ConstantAddress, getBook.Backend.Translation);
+        Assert.Equal("/books/lookup", getBook.Backend.AddressPath);
+        Assert.Equal("http://127.0.0.1:8081", getBook.Backend.JwtAudience);
+        Assert.Equal(["shelf", "book"], getBook.VariableNames);
     }
 
     [Fact]

@@ -4,33 +4,73 @@ namespace Portcullis.PolicyEngine.Tests.Http;
 
 public sealed class QueryStringTests
 {
+    private static readonly Func<string, bool> s_isKey = name => name is "key" or "api_key";
+
     [Theory]
+    // Every occurrence, wherever it is.
     [InlineData("?key=K", "")]
     [InlineData("?a=1&key=K&b=2", "?a=1&b=2")]
+    [InlineData("?key=K&a=1", "?a=1")]
+    [InlineData("?a=1&key=K", "?a=1")]
     [InlineData("?key=K&key=L&api_key=M", "")]
+    [InlineData("?key=K&a=1&api_key=M&b=2&key=L", "?a=1&b=2")]
+    // Encoded names are the same parameter to the backend, so they go too.
     [InlineData("?k%65y=K&a=%20", "?a=%20")]
+    [InlineData("?%6B%65%79=K&a=1", "?a=1")]
+    [InlineData("?api%5Fkey=K&a=1", "?a=1")]
+    // Valueless and empty parameters.
     [InlineData("?a=1&&b=2&key", "?a=1&b=2")]
-    [InlineData("", "")]
+    [InlineData("?key=&a=1", "?a=1")]
+    [InlineData("?key&a", "?a")]
+    // Other parameters are kept byte for byte: escapes, '+', '=' in values, case.
+    [InlineData("?a=%2f%2F+x&key=K&b=c=d&KEY=z&flag", "?a=%2f%2F+x&b=c=d&KEY=z&flag")]
+    [InlineData("?keys=1&key=K&akey=2&key_=3", "?keys=1&akey=2&key_=3")]
+    [InlineData("key=K&a=1", "?a=1")]
     public void Remove_KeyParameters_AreAllGone(string query, string expected)
     {
-        Assert.Equal(expected, QueryString.Remove(query, name => name is "key" or "api_key"));
+        Assert.Equal(expected, QueryString.Remove(query, s_isKey));
     }
 
-    [Fact]
-    public void Remove_NothingToRemove_ReturnsSameInstance()
+    [Theory]
+    [InlineData("?a=1&b=%2F")]
+    [InlineData("?KEY=1&keys=2")]
+    [InlineData("")]
+    [InlineData("?")]
+    public void Remove_NothingToRemove_ReturnsSameInstance(string query)
     {
-        string query = "?a=1&b=%2F";
-
-        Assert.Same(query, QueryString.Remove(query, name => name == "key"));
+        Assert.Same(query, QueryString.Remove(query, s_isKey));
     }
 
     [Theory]
     [InlineData("?a=1&key=K&key=L", "key", "K")]
     [InlineData("a=1", "a", "1")]
     [InlineData("?flag&x=1", "flag", "")]
+    [InlineData("?k%65y=K", "key", "K")]
+    [InlineData("?key=a%2Bb", "key", "a%2Bb")]
+    [InlineData("?a=b=c", "a", "b=c")]
     public void TryGetFirst_FindsFirstValueRaw(string query, string name, string expected)
     {
         Assert.True(QueryString.TryGetFirst(query, name, out ReadOnlySpan<char> value));
         Assert.Equal(expected, value.ToString());
+    }
+
+    [Theory]
+    [InlineData("", "key")]
+    [InlineData("?", "key")]
+    [InlineData("?KEY=1", "key")]
+    [InlineData("?keys=1&akey=2", "key")]
+    public void TryGetFirst_Absent_IsFalse(string query, string name)
+    {
+        Assert.False(QueryString.TryGetFirst(query, name, out _));
+    }
+
+    [Theory]
+    [InlineData("a%20b", "a b")]
+    [InlineData("a+b", "a+b")]
+    [InlineData("%E2%9C%93", "\u2713")]
+    [InlineData("plain", "plain")]
+    public void Decode_PercentEscapes_AreDecoded(string raw, string expected)
+    {
+        Assert.Equal(expected, QueryString.Decode(raw));
     }
 }

@@ -5,5 +5,16 @@ internal static class Base64Url
 {
     public static string Encode(ReadOnlySpan<byte> data) => System.Buffers.Text.Base64Url.EncodeToString(data);
 
-    public static byte[] Decode(string text) => System.Buffers.Text.Base64Url.DecodeFromChars(text);
+    /// <summary>Decodes without throwing on malformed input (a validator is fed untrusted text).</summary>
+    public static bool TryDecode(string text, out byte[] data)
+    {
+        if (!System.Buffers.Text.Base64Url.IsValid(text))
+        {
+            data = [];
+            return false;
+        }
+
+        data = System.Buffers.Text.Base64Url.DecodeFromChars(text);
+        return true;
+    }
 }

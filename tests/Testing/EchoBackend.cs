@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -9,6 +10,9 @@ namespace Portcullis.Testing;
 /// <summary>A backend on loopback that records every request exactly as it arrived and answers with a small JSON echo.</summary>
 public sealed class EchoBackend : IAsyncDisposable
 {
+    // Targets are shown as received ('&' and '+' unescaped) so a failing assertion reads plainly.
+    private static readonly JsonSerializerOptions s_json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private WebApplication _app = null!;
 
@@ -28,13 +32,13 @@ public sealed class EchoBackend : IAsyncDisposable
     /// <summary>How many requests arrived.</summary>
     public int RequestCount => _requests.Count;
 
-    /// <summary>Wait this long before answering (cancelled when the client goes away).</summary>
+    /// <summary>Wait this long before sending response headers (cut short when the client goes away), e.g. to provoke a gateway 504.</summary>
     public TimeSpan ResponseDelay { get; set; }
 
     /// <summary>Status of the default answer.</summary>
     public int StatusCode { get; set; } = 200;
 
-    /// <summary>Replaces the default answer when set.</summary>
+    /// <summary>Replaces the default answer when set (the request is still recorded and <see cref="ResponseDelay"/> still applies).</summary>
     public Func<HttpContext, Task>? Handler { get; set; }
 
     /// <summary>Starts a backend; with <paramref name="http2Cleartext"/> it speaks only HTTP/2 with prior knowledge.</summary>
@@ -54,8 +58,18 @@ public sealed class EchoBackend : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         HttpRequest request = context.Request;
+        DateTimeOffset receivedAt = DateTimeOffset.UtcNow;
         using var body = new MemoryStream();
-        await request.Body.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);
+        try
+        {
+            await request.Body.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+            // The client went away mid-body: nothing to record or answer.
+            return;
+        }
+
         string rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
         int q = rawTarget.IndexOf('?', StringComparison.Ordinal);
         var headers = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
@@ -72,13 +86,14 @@ public sealed class EchoBackend : IAsyncDisposable
             headers,
             body.ToArray(),
             request.Protocol,
-            DateTimeOffset.UtcNow));
+            receivedAt));
 
-        if (ResponseDelay > TimeSpan.Zero)
+        TimeSpan delay = ResponseDelay;
+        if (delay > TimeSpan.Zero)
         {
             try
             {
-                await Task.Delay(ResponseDelay, context.RequestAborted).ConfigureAwait(false);
+                await Task.Delay(delay, context.RequestAborted).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -92,14 +107,24 @@ public sealed class EchoBackend : IAsyncDisposable
             return;
         }
 
-        context.Response.StatusCode = StatusCode;
-        context.Response.ContentType = "application/json";
-        string json = JsonSerializer.Serialize(new Dictionary<string, object>
+        int status = StatusCode;
+        context.Response.StatusCode = status;
+        if (status is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified)
         {
-            ["method"] = request.Method,
-            ["target"] = rawTarget,
-            ["bodyLength"] = body.Length,
-        });
-        await context.Response.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
+            // These statuses carry no body (RFC 9110 §6.4.1); Kestrel throws on a write.
+            return;
+        }
+
+        context.Response.ContentType = "application/json";
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(
+            new Dictionary<string, object>
+            {
+                ["method"] = request.Method,
+                ["target"] = rawTarget,
+                ["bodyLength"] = body.Length,
+            },
+            s_json);
+        context.Response.ContentLength = json.Length;
+        await context.Response.Body.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
     }
 }

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -10,25 +8,28 @@ namespace Portcullis.Testing;
 
 /// <summary>
 /// The GCE / Cloud Run metadata server on loopback: liveness ping, access tokens, RS256 identity
-/// tokens for any audience, and a JWKS to verify them. Every request must carry
-/// <c>Metadata-Flavor: Google</c> and every answer does.
+/// tokens for any audience, and a JWKS (<c>GET /jwks</c>) to verify them. Every request except
+/// <c>/jwks</c> must carry <c>Metadata-Flavor: Google</c> (else 403), and every answer does.
 /// </summary>
 public sealed class FakeMetadataServer : IAsyncDisposable
 {
-    /// <summary>The email in identity tokens.</summary>
+    /// <summary>The email in identity tokens (<c>format=full</c>) and at <c>…/default/email</c>.</summary>
     public const string ServiceAccountEmail = "portcullis-gateway@test-project.iam.gserviceaccount.com";
+
+    /// <summary>The project id at <c>…/project/project-id</c>.</summary>
+    public const string ProjectId = "test-project";
 
     private const string Prefix = "/computeMetadata/v1/";
     private static readonly SemaphoreSlim s_sharedLock = new(1, 1);
-    private static FakeMetadataServer? s_shared;
+    private static volatile FakeMetadataServer? s_shared;
 
-    private readonly RSA _key = RSA.Create(2048);
-    private readonly string _keyId = Guid.NewGuid().ToString("N");
+    private readonly IdTokenSigner _signer = new();
     private readonly ConcurrentQueue<string> _identityRequests = new();
     private readonly ConcurrentDictionary<string, int> _failingAudiences = new(StringComparer.Ordinal);
     private WebApplication _app = null!;
     private int _accessTokenRequests;
     private volatile int _failEverything;
+    private long _identityDelayTicks;
 
     private FakeMetadataServer()
     {
@@ -40,16 +41,23 @@ public sealed class FakeMetadataServer : IAsyncDisposable
     /// <summary>http://127.0.0.1:PORT</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
-    /// <summary>Audiences identity tokens were asked for, in order.</summary>
+    /// <summary>Audiences identity tokens were asked for, in arrival order (failed and delayed ones too).</summary>
     public IReadOnlyList<string> IdentityRequests => [.. _identityRequests];
 
-    /// <summary>How many access tokens were handed out.</summary>
-    public int AccessTokenRequests => _accessTokenRequests;
+    /// <summary>How many access tokens were asked for.</summary>
+    public int AccessTokenRequests => Volatile.Read(ref _accessTokenRequests);
 
-    /// <summary>Delay before answering an identity request.</summary>
-    public TimeSpan IdentityDelay { get; set; }
+    /// <summary>Delay before answering an identity request (cut short when the client goes away).</summary>
+    public TimeSpan IdentityDelay
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _identityDelayTicks));
+        set => Interlocked.Exchange(ref _identityDelayTicks, value.Ticks);
+    }
 
-    /// <summary>Starts a server of its own (tests that need the process-wide one use <see cref="GetSharedAsync"/>).</summary>
+    /// <summary>
+    /// Starts a server of its own. It does not touch <c>GCE_METADATA_HOST</c>, so Google.Apis.Auth
+    /// will not use it; for that see <see cref="GetSharedAsync"/>.
+    /// </summary>
     public static async Task<FakeMetadataServer> StartAsync()
     {
         var server = new FakeMetadataServer();
@@ -58,19 +66,29 @@ public sealed class FakeMetadataServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// The one process-wide server. Creating it sets <c>GCE_METADATA_HOST</c>, which Google.Apis.Auth
-    /// reads once per process, so every test of an assembly must share it.
+    /// The one process-wide server. The first call starts it, sets <c>GCE_METADATA_HOST</c> to its
+    /// <see cref="HostAndPort"/> and clears <c>GOOGLE_APPLICATION_CREDENTIALS</c> for this process.
+    /// Google.Apis.Auth reads <c>GCE_METADATA_HOST</c> and caches its "running on GCE" probe once per
+    /// process, so every test in a test assembly must use this same instance: call this before the
+    /// first credential is created, never dispose it (<see cref="DisposeAsync"/> ignores it), and undo
+    /// programmed failures with <see cref="Heal"/> or use an audience of the test's own.
     /// </summary>
     public static async Task<FakeMetadataServer> GetSharedAsync()
     {
+        if (s_shared is { } existing)
+        {
+            return existing;
+        }
+
         await s_sharedLock.WaitAsync().ConfigureAwait(false);
         try
         {
             if (s_shared is null)
             {
-                s_shared = await StartAsync().ConfigureAwait(false);
-                Environment.SetEnvironmentVariable("GCE_METADATA_HOST", s_shared.HostAndPort);
+                FakeMetadataServer server = await StartAsync().ConfigureAwait(false);
+                Environment.SetEnvironmentVariable("GCE_METADATA_HOST", server.HostAndPort);
                 Environment.SetEnvironmentVariable("GOOGLE_APPLICATION_CREDENTIALS", null);
+                s_shared = server;
             }
 
             return s_shared;
@@ -81,81 +99,61 @@ public sealed class FakeMetadataServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Identity requests for <paramref name="audience"/> answer <paramref name="statusCode"/>.</summary>
+    /// <summary>Identity requests for <paramref name="audience"/> answer <paramref name="statusCode"/> until <see cref="Heal"/>.</summary>
     public void FailIdentityFor(string audience, int statusCode = 500) => _failingAudiences[audience] = statusCode;
 
-    /// <summary>Every request answers <paramref name="statusCode"/> until <see cref="Heal"/>.</summary>
+    /// <summary>Every metadata request answers <paramref name="statusCode"/> until <see cref="Heal"/> (not <c>/jwks</c>).</summary>
     public void FailEverything(int statusCode) => _failEverything = statusCode;
 
-    /// <summary>Undoes the failures.</summary>
+    /// <summary>Undoes <see cref="FailEverything"/>, <see cref="FailIdentityFor"/> and <see cref="IdentityDelay"/>.</summary>
     public void Heal()
     {
         _failEverything = 0;
         _failingAudiences.Clear();
+        IdentityDelay = TimeSpan.Zero;
     }
 
-    /// <summary>Signs an ID token with this server's key (for tests of token verification).</summary>
-    public string MintIdToken(string audience, string email, TimeSpan? lifetime = null, string issuer = "https://accounts.google.com")
-    {
-        long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        long exp = now + (long)(lifetime ?? TimeSpan.FromHours(1)).TotalSeconds;
-        string header = JsonSerializer.Serialize(new Dictionary<string, string> { ["alg"] = "RS256", ["kid"] = _keyId, ["typ"] = "JWT" });
-        string payload = JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["iss"] = issuer,
-            ["aud"] = audience,
-            ["azp"] = "112233445566778899000",
-            ["sub"] = "112233445566778899000",
-            ["email"] = email,
-            ["email_verified"] = true,
-            ["iat"] = now,
-            ["exp"] = exp,
-        });
-        string signingInput = Base64Url.Encode(Encoding.UTF8.GetBytes(header)) + "." + Base64Url.Encode(Encoding.UTF8.GetBytes(payload));
-        byte[] signature = _key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        return signingInput + "." + Base64Url.Encode(signature);
-    }
+    /// <summary>
+    /// Signs an ID token with this server's key, as the identity endpoint does with <c>format=full</c>
+    /// (for tests of token verification: other emails, short lifetimes, wrong issuers).
+    /// </summary>
+    public string MintIdToken(string audience, string email, TimeSpan? lifetime = null, string issuer = "https://accounts.google.com") =>
+        _signer.Sign(audience, email, lifetime ?? TimeSpan.FromHours(1), issuer);
 
-    /// <summary>Verifies signature, issuer, audience and expiry of a token this server made.</summary>
-    public bool TryValidateIdToken(string jwt, string expectedAudience, out string? error)
-    {
-        error = null;
-        string[] parts = jwt.Split('.');
-        if (parts.Length != 3)
-        {
-            error = "not a JWT";
-            return false;
-        }
+    /// <summary>
+    /// Verifies an RS256 token against this server's key: <c>alg</c> and <c>kid</c>, signature, a Google
+    /// issuer, <paramref name="expectedAudience"/> and <c>exp</c>. Malformed input gives false, not an exception.
+    /// </summary>
+    public bool TryValidateIdToken(string jwt, string expectedAudience, out string? error) =>
+        _signer.TryValidate(jwt, expectedAudience, out error);
 
-        if (!_key.VerifyData(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), Base64Url.Decode(parts[2]), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
-        {
-            error = "bad signature";
-            return false;
-        }
-
-        using JsonDocument payload = JsonDocument.Parse(Base64Url.Decode(parts[1]));
-        JsonElement root = payload.RootElement;
-        if (root.GetProperty("iss").GetString() != "https://accounts.google.com")
-        {
-            error = "wrong issuer";
-        }
-        else if (root.GetProperty("aud").GetString() != expectedAudience)
-        {
-            error = $"audience is {root.GetProperty("aud").GetString()}, expected {expectedAudience}";
-        }
-        else if (root.GetProperty("exp").GetInt64() <= DateTimeOffset.UtcNow.ToUnixTimeSeconds())
-        {
-            error = "expired";
-        }
-
-        return error is null;
-    }
-
-    /// <inheritdoc />
+    /// <summary>Stops the server; does nothing for the shared instance, which lives as long as the process.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (ReferenceEquals(this, s_shared))
+        {
+            return;
+        }
+
         await _app.DisposeAsync().ConfigureAwait(false);
-        _key.Dispose();
+        _signer.Dispose();
+    }
+
+    private static Task WriteAsync(HttpResponse response, string contentType, string body)
+    {
+        response.ContentType = contentType;
+        response.Headers.ContentLength = Encoding.UTF8.GetByteCount(body);
+        return response.WriteAsync(body);
+    }
+
+    // Errors carry a short text body as the real server's do; with an empty body Google.Apis.Auth 1.78
+    // throws a NullReferenceException instead of a TokenResponseException naming the status.
+    private static Task FailAsync(HttpResponse response, int statusCode, string message)
+    {
+        response.StatusCode = statusCode;
+        return statusCode is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified
+            ? Task.CompletedTask
+            : WriteAsync(response, "text/plain", message + "\n");
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -165,20 +163,21 @@ public sealed class FakeMetadataServer : IAsyncDisposable
         string path = request.Path.Value ?? "/";
         if (path == "/jwks")
         {
-            await WriteAsync(response, "application/json", Jwks()).ConfigureAwait(false);
+            await WriteAsync(response, "application/json", _signer.JwksJson()).ConfigureAwait(false);
             return;
         }
 
         response.Headers["Metadata-Flavor"] = "Google";
         if (request.Headers["Metadata-Flavor"] != "Google")
         {
-            response.StatusCode = 403;
+            await FailAsync(response, StatusCodes.Status403Forbidden, "Missing Metadata-Flavor:Google header.").ConfigureAwait(false);
             return;
         }
 
-        if (_failEverything != 0)
+        int failEverything = _failEverything;
+        if (failEverything != 0)
         {
-            response.StatusCode = _failEverything;
+            await FailAsync(response, failEverything, "Fake failure.").ConfigureAwait(false);
             return;
         }
 
@@ -206,62 +205,48 @@ public sealed class FakeMetadataServer : IAsyncDisposable
                 await WriteAsync(response, "text/plain", "googleapis.com").ConfigureAwait(false);
                 return;
             case Prefix + "project/project-id":
-                await WriteAsync(response, "text/plain", "test-project").ConfigureAwait(false);
+                await WriteAsync(response, "text/plain", ProjectId).ConfigureAwait(false);
                 return;
             default:
-                response.StatusCode = 404;
+                await FailAsync(response, StatusCodes.Status404NotFound, "Not found.").ConfigureAwait(false);
                 return;
         }
     }
 
     private async Task IdentityAsync(HttpContext context)
     {
-        string? audience = context.Request.Query["audience"];
+        IQueryCollection query = context.Request.Query;
+        string? audience = query["audience"];
         if (string.IsNullOrEmpty(audience))
         {
-            context.Response.StatusCode = 400;
+            await FailAsync(context.Response, StatusCodes.Status400BadRequest, "non-empty audience parameter required").ConfigureAwait(false);
             return;
         }
 
         _identityRequests.Enqueue(audience);
-        if (IdentityDelay > TimeSpan.Zero)
+        TimeSpan delay = IdentityDelay;
+        if (delay > TimeSpan.Zero)
         {
-            await Task.Delay(IdentityDelay, context.RequestAborted).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(delay, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
 
         if (_failingAudiences.TryGetValue(audience, out int status))
         {
-            context.Response.StatusCode = status;
+            await FailAsync(context.Response, status, "Fake failure for audience " + audience + ".").ConfigureAwait(false);
             return;
         }
 
-        await WriteAsync(context.Response, "text/plain", MintIdToken(audience, ServiceAccountEmail)).ConfigureAwait(false);
-    }
-
-    private string Jwks()
-    {
-        RSAParameters parameters = _key.ExportParameters(false);
-        return JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["keys"] = new[]
-            {
-                new Dictionary<string, string>
-                {
-                    ["kty"] = "RSA",
-                    ["alg"] = "RS256",
-                    ["use"] = "sig",
-                    ["kid"] = _keyId,
-                    ["n"] = Base64Url.Encode(parameters.Modulus),
-                    ["e"] = Base64Url.Encode(parameters.Exponent),
-                },
-            },
-        });
-    }
-
-    private static Task WriteAsync(HttpResponse response, string contentType, string body)
-    {
-        response.ContentType = contentType;
-        response.Headers.ContentLength = Encoding.UTF8.GetByteCount(body);
-        return response.WriteAsync(body);
+        // Like the real server, email claims come only with format=full (the library's default);
+        // licenses=TRUE is accepted and adds nothing off GCE.
+        bool full = string.Equals(query["format"], "full", StringComparison.OrdinalIgnoreCase);
+        string jwt = _signer.Sign(audience, full ? ServiceAccountEmail : null, TimeSpan.FromHours(1), "https://accounts.google.com");
+        await WriteAsync(context.Response, "text/plain", jwt).ConfigureAwait(false);
     }
 }

@@ -14,15 +14,27 @@ namespace Portcullis.Testing;
 /// <summary>Starts a Kestrel app on 127.0.0.1 on a free port: the base of every fake.</summary>
 internal static class LoopbackHost
 {
+    /// <summary>
+    /// Serves <paramref name="handler"/> on <c>127.0.0.1:0</c> and returns the app with the address
+    /// it bound (<c>http://127.0.0.1:PORT</c>). With <paramref name="http2Cleartext"/> it speaks only
+    /// HTTP/2 with prior knowledge (h2c); otherwise only HTTP/1.1 (without TLS there is no ALPN to
+    /// choose between them).
+    /// </summary>
     public static async Task<(WebApplication App, Uri Address)> StartAsync(RequestDelegate handler, bool http2Cleartext = false)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+
+        // Hermetic: no appsettings.json, ASPNETCORE_* or Kestrel__Endpoints from the test process's
+        // environment may add endpoints or settings; and no log output.
+        builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+
+            // Tests send long raw targets on purpose (path normalisation, many query parameters).
             kestrel.Limits.MaxRequestLineSize = 64 * 1024;
-            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = http2Cleartext ? HttpProtocols.Http2 : HttpProtocols.Http1AndHttp2);
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = http2Cleartext ? HttpProtocols.Http2 : HttpProtocols.Http1);
         });
         WebApplication app = builder.Build();
         app.Run(handler);

@@ -1,0 +1,79 @@
+// The peers Portcullis is measured against, one process each (bench/run starts them):
+//   backend PORT          a minimal Kestrel backend: 200 "ok" (the physical limit)
+//   yarp PORT BACKEND     a bare YARP IHttpForwarder proxy, no checks (what a .NET user writes by hand)
+//   fakes                 fake metadata server + fake Service Control (every key valid); prints their addresses
+using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Portcullis.Testing;
+using Yarp.ReverseProxy.Forwarder;
+
+string mode = args.Length > 0 ? args[0] : "";
+switch (mode)
+{
+    case "backend":
+        await RunBackendAsync(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture));
+        break;
+    case "yarp":
+        await RunYarpAsync(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), args[2]);
+        break;
+    case "fakes":
+        FakeMetadataServer metadata = await FakeMetadataServer.StartAsync();
+        FakeServiceControl serviceControl = await FakeServiceControl.StartAsync();
+        Console.WriteLine($"METADATA {metadata.HostAndPort}");
+        Console.WriteLine($"SERVICECONTROL {serviceControl.BaseAddress}");
+        await Task.Delay(Timeout.Infinite);
+        break;
+    default:
+        Console.Error.WriteLine("usage: backend PORT | yarp PORT BACKEND_URL | fakes");
+        return 2;
+}
+
+return 0;
+
+static WebApplication Build(int port)
+{
+    WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+    builder.Logging.ClearProviders();
+    builder.WebHost.ConfigureKestrel(k =>
+    {
+        k.AddServerHeader = false;
+        k.Listen(IPAddress.Loopback, port, l => l.Protocols = HttpProtocols.Http1);
+    });
+    return builder.Build();
+}
+
+static async Task RunBackendAsync(int port)
+{
+    WebApplication app = Build(port);
+    app.Run(static context =>
+    {
+        context.Response.ContentLength = 2;
+        return context.Response.Body.WriteAsync("ok"u8.ToArray()).AsTask();
+    });
+    Console.WriteLine("READY");
+    await app.RunAsync();
+}
+
+static async Task RunYarpAsync(int port, string backend)
+{
+    WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+    builder.Logging.ClearProviders();
+    builder.WebHost.ConfigureKestrel(k =>
+    {
+        k.AddServerHeader = false;
+        k.Listen(IPAddress.Loopback, port);
+    });
+    builder.Services.AddHttpForwarder();
+    WebApplication app = builder.Build();
+    var invoker = new HttpMessageInvoker(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        UseCookies = false,
+    });
+    IHttpForwarder forwarder = app.Services.GetRequiredService<IHttpForwarder>();
+    app.Run(async context => await forwarder.SendAsync(context, backend, invoker));
+    Console.WriteLine("READY");
+    await app.RunAsync();
+}

@@ -4,9 +4,11 @@ using Portcullis.GoogleCloud.IdTokens;
 namespace Portcullis.GoogleCloud.Auth;
 
 /// <summary>Access tokens from the function's Google credential; Google.Apis.Auth caches and refreshes them.</summary>
-public sealed class GoogleAccessTokenSource : IAccessTokenSource
+/// <remarks>Creates the source; <paramref name="credentialFactory"/> replaces application-default credentials (tests point it at their own metadata server).</remarks>
+public sealed class GoogleAccessTokenSource(Func<Task<GoogleCredential>>? credentialFactory = null) : IAccessTokenSource
 {
     private const string CloudPlatform = "https://www.googleapis.com/auth/cloud-platform";
+    private readonly Func<Task<GoogleCredential>> _credentialFactory = credentialFactory ?? GoogleCredentials.GetAsync;
     private Task<ITokenAccess>? _credential;
 
     /// <inheritdoc />
@@ -26,9 +28,9 @@ public sealed class GoogleAccessTokenSource : IAccessTokenSource
         }
     }
 
-    private static async Task<ITokenAccess> CreateAsync()
+    private async Task<ITokenAccess> CreateAsync()
     {
-        GoogleCredential credential = await GoogleCredentials.GetAsync().ConfigureAwait(false);
+        GoogleCredential credential = await _credentialFactory().ConfigureAwait(false);
         return credential.CreateScoped(CloudPlatform);
     }
 }

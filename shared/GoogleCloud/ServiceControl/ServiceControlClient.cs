@@ -78,8 +78,10 @@ public sealed class ServiceControlClient(HttpClient http, IAccessTokenSource tok
             using HttpResponseMessage response = await http.SendAsync(request, timeout.Token).ConfigureAwait(false);
             return response.IsSuccessStatusCode;
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // Any failure, the access token's included (metadata server down, or a garbage answer
+            // from it), is a failed report: reports are best effort and must never stop the host.
             return false;
         }
     }
@@ -129,8 +131,9 @@ public sealed class ServiceControlClient(HttpClient http, IAccessTokenSource tok
             AllocateQuotaResponseDto? dto = await response.Content.ReadFromJsonAsync(ServiceControlJsonContext.Default.AllocateQuotaResponseDto, timeout.Token).ConfigureAwait(false);
             return dto?.AllocateErrors is [{ } first, ..] ? (first.Code, first.Description) : (null, null);
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // Any failure, the access token's included, is a failed call: quota fails open.
             return null;
         }
     }

@@ -43,6 +43,9 @@ internal sealed class TestGateway : IAsyncDisposable
 
     public FakeMetadataServer Metadata { get; }
 
+    /// <summary>The running app's services (its lifetime, to see that it did not stop).</summary>
+    public IServiceProvider Services => _app.Services;
+
     public string ConfigPath => Path.Combine(_directory, "openapi.yaml");
 
     public string KeyringPath => Path.Combine(_directory, "keyring.json");

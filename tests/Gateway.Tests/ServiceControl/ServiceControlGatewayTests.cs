@@ -1,7 +1,10 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using Google.Apis.Auth.OAuth2;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Portcullis.GoogleCloud.Auth;
 using Microsoft.Extensions.Time.Testing;
 using Portcullis.Gateway.Tests.Infrastructure;
 using Portcullis.Testing;
@@ -288,6 +291,34 @@ public sealed class ServiceControlGatewayTests : IAsyncLifetime
         clock.Advance(TimeSpan.FromSeconds(55));
         Assert.Equal(HttpStatusCode.OK, (await _gateway.GetAsync("/things?key=" + Key)).StatusCode);
     }
+
+    [Fact]
+    public async Task NoAccessToken_ChecksFailClosed_AndUsageReportsNeverStopTheGateway()
+    {
+        // A metadata server of its own that refuses every token: the check cannot be made, and the
+        // usage reporter's sends fail too. Before the fix the reporter's exception stopped the host.
+        await using FakeMetadataServer metadata = await FakeMetadataServer.StartAsync();
+        metadata.FailEverything(500);
+        string tokenUrl = new Uri(metadata.BaseAddress, "computeMetadata/v1/instance/service-accounts/default/token").ToString();
+        await StartAsync(services => services.AddSingleton<IAccessTokenSource>(new GoogleAccessTokenSource(
+            () => Task.FromResult(GoogleCredential.FromComputeCredential(new ComputeCredential(new ComputeCredential.Initializer(tokenUrl)))))));
+        var lifetime = _gateway!.Services.GetRequiredService<IHostApplicationLifetime>();
+
+        for (int round = 0; round < 3; round++)
+        {
+            HttpResponseMessage response = await _gateway.GetAsync("/things?key=" + Key);
+            await ErrorAssert.IsAsync(response, HttpStatusCode.InternalServerError, "INTERNAL: Missing access token for service control call");
+
+            // Let the reporter flush (every second) and fail on the token.
+            await Task.Delay(UsageReporterFlushWait);
+            Assert.False(lifetime.ApplicationStopping.IsCancellationRequested, "a failed usage report stopped the gateway");
+        }
+
+        Assert.Equal(0, _backend.RequestCount);
+        Assert.Equal(0, _serviceControl.CheckCalls);
+    }
+
+    private static readonly TimeSpan UsageReporterFlushWait = Portcullis.Gateway.ServiceControl.UsageReporter.FlushInterval * 1.5;
 
     private const string QuotaConfig = """
         swagger: "2.0"

@@ -21,13 +21,14 @@ public sealed class GatewayFailureTests : GatewayTestBase
     }
 
     [Fact]
-    public async Task BackendDown_Is502()
+    public async Task BackendDown_Is503()
     {
         HttpResponseMessage response = await Gateway.GetAsync("/v1/down?key=" + Valid);
 
+        // Envoy answers a connect failure 503 (router.cc: only a protocol error is 502).
         await ErrorAssert.IsAsync(
             response,
-            HttpStatusCode.BadGateway,
+            HttpStatusCode.ServiceUnavailable,
             "upstream connect error or disconnect/reset before headers. reset reason: connection failure");
     }
 

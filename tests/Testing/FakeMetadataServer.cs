@@ -26,6 +26,7 @@ public sealed class FakeMetadataServer : IAsyncDisposable
     private readonly IdTokenSigner _signer = new();
     private readonly ConcurrentQueue<string> _identityRequests = new();
     private readonly ConcurrentDictionary<string, int> _failingAudiences = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (IdentityFault Fault, CancellationTokenSource Healed)> _faults = new(StringComparer.Ordinal);
     private WebApplication _app = null!;
     private int _accessTokenRequests;
     private volatile int _failEverything;
@@ -102,6 +103,31 @@ public sealed class FakeMetadataServer : IAsyncDisposable
     /// <summary>Identity requests for <paramref name="audience"/> answer <paramref name="statusCode"/> until <see cref="Heal"/>.</summary>
     public void FailIdentityFor(string audience, int statusCode = 500) => _failingAudiences[audience] = statusCode;
 
+    /// <summary>
+    /// Identity requests for <paramref name="audience"/> misbehave as <paramref name="fault"/> until
+    /// <see cref="HealIdentityFor"/> or <see cref="Heal"/>. Scoped to one audience so that tests sharing
+    /// the process-wide server do not disturb each other.
+    /// </summary>
+    public void SetIdentityFault(string audience, IdentityFault fault)
+    {
+        if (_faults.TryRemove(audience, out (IdentityFault, CancellationTokenSource Healed) old))
+        {
+            old.Healed.Cancel();
+        }
+
+        if (fault != IdentityFault.None)
+        {
+            _faults[audience] = (fault, new CancellationTokenSource());
+        }
+    }
+
+    /// <summary>Undoes <see cref="FailIdentityFor"/> and <see cref="SetIdentityFault"/> for one audience; a hanging request then answers normally.</summary>
+    public void HealIdentityFor(string audience)
+    {
+        _failingAudiences.TryRemove(audience, out _);
+        SetIdentityFault(audience, IdentityFault.None);
+    }
+
     /// <summary>Every metadata request answers <paramref name="statusCode"/> until <see cref="Heal"/> (not <c>/jwks</c>).</summary>
     public void FailEverything(int statusCode) => _failEverything = statusCode;
 
@@ -110,6 +136,11 @@ public sealed class FakeMetadataServer : IAsyncDisposable
     {
         _failEverything = 0;
         _failingAudiences.Clear();
+        foreach (string audience in _faults.Keys)
+        {
+            SetIdentityFault(audience, IdentityFault.None);
+        }
+
         IdentityDelay = TimeSpan.Zero;
     }
 
@@ -237,6 +268,12 @@ public sealed class FakeMetadataServer : IAsyncDisposable
             }
         }
 
+        if (_faults.TryGetValue(audience, out (IdentityFault Fault, CancellationTokenSource Healed) fault)
+            && !await MisbehaveAsync(context, fault.Fault, fault.Healed.Token).ConfigureAwait(false))
+        {
+            return;
+        }
+
         if (_failingAudiences.TryGetValue(audience, out int status))
         {
             await FailAsync(context.Response, status, "Fake failure for audience " + audience + ".").ConfigureAwait(false);
@@ -248,5 +285,43 @@ public sealed class FakeMetadataServer : IAsyncDisposable
         bool full = string.Equals(query["format"], "full", StringComparison.OrdinalIgnoreCase);
         string jwt = _signer.Sign(audience, full ? ServiceAccountEmail : null, TimeSpan.FromHours(1), "https://accounts.google.com");
         await WriteAsync(context.Response, "text/plain", jwt).ConfigureAwait(false);
+    }
+
+    // Returns true when the request should then be answered normally (a hang that was healed).
+    private static async Task<bool> MisbehaveAsync(HttpContext context, IdentityFault fault, CancellationToken healed)
+    {
+        switch (fault)
+        {
+            case IdentityFault.Hang:
+                using (var wait = CancellationTokenSource.CreateLinkedTokenSource(healed, context.RequestAborted))
+                {
+                    try
+                    {
+                        await Task.Delay(Timeout.Infinite, wait.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // Healed: answer as usual. Client gone: nobody to answer.
+                    }
+                }
+
+                return !context.RequestAborted.IsCancellationRequested;
+            case IdentityFault.Reset:
+                context.Abort();
+                return false;
+            case IdentityFault.ServerError:
+                await FailAsync(context.Response, StatusCodes.Status500InternalServerError, "Fake failure.").ConfigureAwait(false);
+                return false;
+            case IdentityFault.NotJwt:
+                await WriteAsync(context.Response, "text/plain", "<html><body>Service temporarily unavailable</body></html>").ConfigureAwait(false);
+                return false;
+            case IdentityFault.MalformedJwt:
+                string part = Base64Url.Encode(Encoding.UTF8.GetBytes("{\"alg\":\"RS256\",\"typ\":\"JWT\"}"));
+                string payload = Base64Url.Encode(Encoding.UTF8.GetBytes("not json {"));
+                await WriteAsync(context.Response, "text/plain", part + "." + payload + "." + Base64Url.Encode([1, 2, 3])).ConfigureAwait(false);
+                return false;
+            default:
+                return true;
+        }
     }
 }

@@ -23,6 +23,7 @@ public sealed class FakeSecretManager : IAsyncDisposable
     private int _failuresLeft;
     private int _failureStatus;
     private int _requests;
+    private CancellationTokenSource _healed = new();
 
     private FakeSecretManager()
     {
@@ -33,6 +34,12 @@ public sealed class FakeSecretManager : IAsyncDisposable
 
     /// <summary>Delay before every answer.</summary>
     public TimeSpan Delay { get; set; }
+
+    /// <summary>When set, every call hangs (accepted, never answered) until <see cref="Heal"/> or the client goes away.</summary>
+    public bool Hang { get; set; }
+
+    /// <summary>When set, every call answers 200 <c>application/json</c> with exactly this body (garbage, wrongly shaped JSON).</summary>
+    public string? RawAnswer { get; set; }
 
     /// <summary>When set, every call answers 403 PERMISSION_DENIED.</summary>
     public bool DenyPermission { get; set; }
@@ -58,8 +65,14 @@ public sealed class FakeSecretManager : IAsyncDisposable
         Volatile.Write(ref _failuresLeft, count);
     }
 
-    /// <summary>Stops injected failures.</summary>
-    public void Heal() => Volatile.Write(ref _failuresLeft, 0);
+    /// <summary>Stops injected failures, hangs (a hanging call then answers normally) and raw answers.</summary>
+    public void Heal()
+    {
+        Volatile.Write(ref _failuresLeft, 0);
+        Hang = false;
+        RawAnswer = null;
+        Interlocked.Exchange(ref _healed, new CancellationTokenSource()).Cancel();
+    }
 
     /// <summary>Adds a version whose stored CRC does not match its data (a corrupt version) and points <paramref name="alias"/> at it.</summary>
     public long AddCorruptVersion(string secret, byte[] data, string alias)
@@ -108,9 +121,35 @@ public sealed class FakeSecretManager : IAsyncDisposable
             await Task.Delay(Delay, context.RequestAborted).ConfigureAwait(false);
         }
 
+        if (Hang)
+        {
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(_healed.Token, context.RequestAborted);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Healed: answer as usual. Client gone: nobody to answer.
+            }
+
+            if (context.RequestAborted.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+
         if (Interlocked.Decrement(ref _failuresLeft) >= 0)
         {
             await ErrorAsync(context, _failureStatus, "UNAVAILABLE", "injected failure").ConfigureAwait(false);
+            return;
+        }
+
+        if (RawAnswer is { } raw)
+        {
+            Interlocked.Exchange(ref _failuresLeft, 0);
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(raw).ConfigureAwait(false);
             return;
         }
 

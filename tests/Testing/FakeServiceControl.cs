@@ -38,6 +38,9 @@ public sealed class FakeServiceControl : IAsyncDisposable
     /// <summary>Answer checks with a body that is not JSON.</summary>
     public bool Garbage { get; set; }
 
+    /// <summary>When set, checks answer 200 <c>application/json</c> with exactly this body (malformed or wrongly shaped JSON).</summary>
+    public string? CheckBody { get; set; }
+
     /// <summary>How many <c>:check</c> calls arrived (retries included).</summary>
     public int CheckCalls => _checkCalls;
 
@@ -84,6 +87,7 @@ public sealed class FakeServiceControl : IAsyncDisposable
         Volatile.Write(ref _failuresLeft, 0);
         CheckDelay = TimeSpan.Zero;
         Garbage = false;
+        CheckBody = null;
     }
 
     /// <summary>Total of the request counts in every report operation.</summary>
@@ -136,6 +140,12 @@ public sealed class FakeServiceControl : IAsyncDisposable
             if (Garbage)
             {
                 await context.Response.WriteAsync("<html>not json").ConfigureAwait(false);
+                return;
+            }
+
+            if (CheckBody is { } raw)
+            {
+                await context.Response.WriteAsync(raw).ConfigureAwait(false);
                 return;
             }
 

@@ -25,6 +25,8 @@ internal static class ErrorResponses
         GatewayError.PathInvalidCharacter => (400, "INVALID_ARGUMENT: Path contains a character that is not allowed in a URL path."),
         GatewayError.PathMalformedEscape => (400, "INVALID_ARGUMENT: Path contains a malformed or disallowed percent-encoding."),
         GatewayError.PathNotAbsolute => (400, "INVALID_ARGUMENT: Request target must be an absolute path."),
+        GatewayError.HeaderNameWithUnderscore => (400, "INVALID_ARGUMENT: Header names with underscores are not allowed."),
+        GatewayError.ContentLengthWithTransferEncoding => (400, "INVALID_ARGUMENT: A request must not carry both Content-Length and Transfer-Encoding."),
         GatewayError.NoRoute => (404, "The current request is not defined by this API."),
         GatewayError.MethodNotAllowed => (405, $"The current request is matched to the defined url template \"{template}\" but its http method is not allowed"),
         GatewayError.MissingKey => (401, MissingKeyMessage),
@@ -36,7 +38,9 @@ internal static class ErrorResponses
         GatewayError.KeySourceUnavailable => (503, "UNAVAILABLE: The API key could not be checked. Please retry."),
         GatewayError.TokenUnavailable => (503, "UNAVAILABLE: Token not found for the backend audience."),
         GatewayError.BackendTimeout => (504, "upstream request timeout"),
-        GatewayError.BackendUnreachable => (502, "upstream connect error or disconnect/reset before headers. reset reason: connection failure"),
+        GatewayError.BackendUnreachable => (503, "upstream connect error or disconnect/reset before headers. reset reason: connection failure"),
+        GatewayError.BackendConnectionTerminated => (503, "upstream connect error or disconnect/reset before headers. reset reason: connection termination"),
+        GatewayError.BackendProtocolError => (502, "upstream connect error or disconnect/reset before headers. reset reason: protocol error"),
         _ => (500, "INTERNAL: Unexpected gateway error."),
     };
 

@@ -8,6 +8,8 @@ internal enum GatewayError
     PathInvalidCharacter,
     PathMalformedEscape,
     PathNotAbsolute,
+    HeaderNameWithUnderscore,
+    ContentLengthWithTransferEncoding,
     NoRoute,
     MethodNotAllowed,
     MissingKey,
@@ -20,4 +22,6 @@ internal enum GatewayError
     TokenUnavailable,
     BackendTimeout,
     BackendUnreachable,
+    BackendConnectionTerminated,
+    BackendProtocolError,
 }

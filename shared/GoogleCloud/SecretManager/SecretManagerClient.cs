@@ -30,7 +30,10 @@ public sealed class SecretManagerClient(HttpClient http, IAccessTokenSource toke
         var aliases = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach ((string alias, string value) in dto.VersionAliases ?? [])
         {
-            aliases[alias] = long.Parse(value, CultureInfo.InvariantCulture);
+            // A garbled answer is an unreadable store (StoreException), not a crash of whoever polls it.
+            aliases[alias] = long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long version)
+                ? version
+                : throw new StoreException($"Secret Manager answered an alias '{alias}' of {secret} that names no version ('{value}')");
         }
 
         return (dto.Etag ?? "", aliases);

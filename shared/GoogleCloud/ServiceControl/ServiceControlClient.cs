@@ -190,15 +190,23 @@ public sealed class ServiceControlClient(HttpClient http, IAccessTokenSource tok
         }
         catch (JsonException)
         {
+            dto = null;
+        }
+
+        // A body of JSON `null` is no answer either; taken for an empty CheckResponse it would pass every key.
+        if (dto is null)
+        {
             return new CheckResult(CheckOutcome.Failed, Message: "Failed to call service control: the check response is not JSON");
         }
 
-        if (dto?.CheckErrors is [{ Code: { } code }, ..])
+        // A check error without a code is proto3's default, ERROR_CODE_UNSPECIFIED: ESPv2 refuses it
+        // as an unsupported code. Read as "no error" it would let the key through.
+        if (dto.CheckErrors is [var first, ..])
         {
-            return new CheckResult(CheckOutcome.CheckError, ErrorCode: code);
+            return new CheckResult(CheckOutcome.CheckError, ErrorCode: first?.Code ?? "ERROR_CODE_UNSPECIFIED");
         }
 
-        ConsumerInfoDto? consumer = dto?.CheckInfo?.ConsumerInfo;
+        ConsumerInfoDto? consumer = dto.CheckInfo?.ConsumerInfo;
         return new CheckResult(CheckOutcome.Valid, ConsumerType: consumer?.Type, ConsumerNumber: consumer?.ConsumerNumber ?? consumer?.ProjectNumber);
     }
 

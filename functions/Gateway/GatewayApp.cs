@@ -1,5 +1,6 @@
 using Portcullis.Gateway.Forwarding;
 using Portcullis.Gateway.Keys;
+using Portcullis.Gateway.Observability;
 using Portcullis.Gateway.Quotas;
 using Portcullis.Gateway.ServiceControl;
 using Portcullis.GoogleCloud.ServiceControl;
@@ -70,9 +71,19 @@ public static class GatewayApp
             sp.GetRequiredService<IQuotaCounter>(),
             sp.GetRequiredService<TimeProvider>(),
             options,
-            sp.GetRequiredService<ILogger<GatewayEndpoint>>(),
+            sp.GetRequiredService<ILogger<GatewayEndpoint>>()));
+        services.AddSingleton(sp => new RequestTelemetry(
+            sp.GetRequiredService<GatewaySources>(),
+            options,
+            sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            sp.GetRequiredService<ILoggerFactory>(),
             sp.GetService<UsageReporter>()));
+        if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            OpenTelemetryExport.Add(services);
+        }
         services.AddHostedService<SourcePoller>();
+        services.AddKeySafeLogging();
         configureServices?.Invoke(services);
 
         WebApplication app = builder.Build();
@@ -95,20 +106,8 @@ public static class GatewayApp
         }
 
         var endpoint = app.Services.GetRequiredService<GatewayEndpoint>();
-        app.Use(async (context, next) =>
-        {
-            string? traceId = TraceScope.ParseTraceId(context.Request.Headers.TraceParent, context.Request.Headers["X-Cloud-Trace-Context"]);
-            if (traceId is null)
-            {
-                await next(context).ConfigureAwait(false);
-                return;
-            }
-
-            using (logger.BeginScope(new Dictionary<string, object?> { [TraceScope.Key] = traceId }))
-            {
-                await next(context).ConfigureAwait(false);
-            }
-        });
+        var telemetry = app.Services.GetRequiredService<RequestTelemetry>();
+        app.Use(next => context => telemetry.InvokeAsync(context, next));
         app.Run(endpoint.HandleAsync);
         return app;
     }

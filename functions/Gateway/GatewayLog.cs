@@ -44,4 +44,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(1013, LogLevel.Warning, "Redis did not answer ({Reason}); counting quota per instance until it does")]
     public static partial void RedisFallback(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 1014, Message = "{HttpRequest} operation={Operation} consumer={Consumer} key={KeyId} config={ConfigId}")]
+    public static partial void Request(ILogger logger, LogLevel level, Portcullis.Hosting.Logging.HttpRequestInfo httpRequest, string operation, string consumer, string keyId, string configId);
 }

@@ -30,6 +30,9 @@ internal sealed record GatewayOptions
     /// <summary>The managed service name for Service Control; null: the config's <c>host</c>.</summary>
     public string? ServiceName { get; init; }
 
+    /// <summary>Gateway-answered CORS (<c>PORTCULLIS_CORS_ORIGINS</c>); null: preflights follow the config.</summary>
+    public Portcullis.Gateway.Cors.CorsPolicy? Cors { get; init; }
+
     /// <summary>Dev only: every backend address takes this scheme, host and port.</summary>
     public Uri? BackendOverride { get; init; }
 
@@ -125,6 +128,7 @@ internal sealed record GatewayOptions
             PollInterval = TimeSpan.FromSeconds(pollSeconds),
             BackendAuth = auth == "idtoken",
             BackendOverride = overrideUri,
+            Cors = Portcullis.Gateway.Cors.CorsPolicy.FromConfiguration(config),
         };
     }
 

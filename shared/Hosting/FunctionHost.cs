@@ -3,7 +3,10 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Portcullis.Hosting.Logging;
 
 namespace Portcullis.Hosting;
@@ -59,9 +62,11 @@ public static class FunctionHost
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         if (onCloudRun)
         {
-            builder.Logging.AddConsole(o => o.FormatterName = CloudLoggingFormatter.FormatterName)
-                .AddConsoleFormatter<CloudLoggingFormatter, CloudLoggingFormatterOptions>(o =>
-                    o.ProjectId = config["GOOGLE_CLOUD_PROJECT"]);
+            // Registered by hand rather than with AddConsoleFormatter, which binds its options from
+            // configuration by reflection and so blocks a Native AOT build.
+            builder.Logging.AddConsole(o => o.FormatterName = CloudLoggingFormatter.FormatterName);
+            builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, CloudLoggingFormatter>());
+            builder.Services.Configure<CloudLoggingFormatterOptions>(o => o.ProjectId = config["GOOGLE_CLOUD_PROJECT"]);
         }
         else
         {

@@ -75,16 +75,25 @@ public sealed class CloudLoggingFormatter : ConsoleFormatter, IDisposable
 
             if (logEntry.State is IReadOnlyList<KeyValuePair<string, object?>> state && state.Count > 1)
             {
+                HttpRequestInfo? request = null;
                 json.WriteStartObject("fields");
                 foreach (KeyValuePair<string, object?> pair in state)
                 {
-                    if (pair.Key != "{OriginalFormat}")
+                    if (pair.Value is HttpRequestInfo info)
+                    {
+                        request = info;
+                    }
+                    else if (pair.Key != "{OriginalFormat}")
                     {
                         json.WriteString(pair.Key, Convert.ToString(pair.Value, System.Globalization.CultureInfo.InvariantCulture));
                     }
                 }
 
                 json.WriteEndObject();
+                if (request is not null)
+                {
+                    WriteHttpRequest(json, request);
+                }
             }
 
             json.WriteEndObject();
@@ -95,6 +104,39 @@ public sealed class CloudLoggingFormatter : ConsoleFormatter, IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _reload?.Dispose();
+
+    private static void WriteHttpRequest(Utf8JsonWriter json, HttpRequestInfo request)
+    {
+        json.WriteStartObject("httpRequest");
+        json.WriteString("requestMethod", request.RequestMethod);
+        json.WriteString("requestUrl", request.RequestUrl);
+        json.WriteNumber("status", request.Status);
+        // A Duration in JSON: seconds with up to nine fractional digits and an "s".
+        json.WriteString("latency", request.Latency.TotalSeconds.ToString("0.#########", System.Globalization.CultureInfo.InvariantCulture) + "s");
+        if (request.RemoteIp is { } ip)
+        {
+            json.WriteString("remoteIp", ip);
+        }
+
+        if (request.UserAgent is { } agent)
+        {
+            json.WriteString("userAgent", agent);
+        }
+
+        if (request.Referer is { } referer)
+        {
+            json.WriteString("referer", referer);
+        }
+
+        json.WriteString("protocol", request.Protocol);
+        if (request.ResponseSize is { } size)
+        {
+            // int64 fields are strings in the LogEntry JSON.
+            json.WriteString("responseSize", size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        json.WriteEndObject();
+    }
 
     private static string Severity(LogLevel level) => level switch
     {

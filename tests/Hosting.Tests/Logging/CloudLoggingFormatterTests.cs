@@ -41,6 +41,36 @@ public sealed class CloudLoggingFormatterTests
         Assert.Equal(expected, TraceScope.ParseTraceId(traceparent, cloud));
     }
 
+    [Fact]
+    public void Write_HttpRequestValue_BecomesCloudLoggingHttpRequest_OtherValuesFields()
+    {
+        var request = new HttpRequestInfo("GET", "/things?x=1", 401, TimeSpan.FromMilliseconds(12.5), "203.0.113.7", "curl/8", "https://app.example/page", "HTTP/1.1", 57);
+        var state = new List<KeyValuePair<string, object?>>
+        {
+            new("HttpRequest", request),
+            new("Operation", "listThings"),
+            new("{OriginalFormat}", "{HttpRequest} operation={Operation}"),
+        };
+        var formatter = new CloudLoggingFormatter(new StaticOptions(new CloudLoggingFormatterOptions()));
+        using var writer = new StringWriter();
+        formatter.Write(new LogEntry<List<KeyValuePair<string, object?>>>(LogLevel.Warning, "Portcullis.Gateway.Requests", new EventId(1014), state, null, (_, _) => request.ToString()), null, writer);
+
+        JsonElement line = JsonDocument.Parse(writer.ToString()).RootElement;
+        JsonElement http = line.GetProperty("httpRequest");
+        Assert.Equal("GET", http.GetProperty("requestMethod").GetString());
+        Assert.Equal("/things?x=1", http.GetProperty("requestUrl").GetString());
+        Assert.Equal(401, http.GetProperty("status").GetInt32());
+        Assert.Equal("0.0125s", http.GetProperty("latency").GetString());
+        Assert.Equal("203.0.113.7", http.GetProperty("remoteIp").GetString());
+        Assert.Equal("curl/8", http.GetProperty("userAgent").GetString());
+        Assert.Equal("https://app.example/page", http.GetProperty("referer").GetString());
+        Assert.Equal("HTTP/1.1", http.GetProperty("protocol").GetString());
+        Assert.Equal("57", http.GetProperty("responseSize").GetString());
+        Assert.Equal("listThings", line.GetProperty("fields").GetProperty("Operation").GetString());
+        Assert.False(line.GetProperty("fields").TryGetProperty("HttpRequest", out _));
+        Assert.Equal("GET /things?x=1 401 12.5 ms", line.GetProperty("message").GetString());
+    }
+
     private static JsonElement Format(LogLevel level, string message, string? scope)
     {
         var formatter = new CloudLoggingFormatter(new StaticOptions(new CloudLoggingFormatterOptions { ProjectId = "test-project" }));

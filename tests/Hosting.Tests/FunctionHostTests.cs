@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+using Portcullis.Hosting.Logging;
+
+namespace Portcullis.Hosting.Tests;
+
+public sealed class FunctionHostTests
+{
+    [Fact]
+    public void OnCloudRun_LogsThroughTheCloudLoggingFormatter_WithTheProjectFromTheEnvironment()
+    {
+        WebApplicationBuilder builder = FunctionHost.CreateBuilder(["--K_SERVICE", "gateway", "--GOOGLE_CLOUD_PROJECT", "my-project", "--PORT", "0"]);
+        using WebApplication app = builder.Build();
+
+        Assert.Equal(CloudLoggingFormatter.FormatterName, app.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.FormatterName);
+        Assert.Contains(app.Services.GetServices<ConsoleFormatter>(), f => f is CloudLoggingFormatter);
+        Assert.Equal("my-project", app.Services.GetRequiredService<IOptionsMonitor<CloudLoggingFormatterOptions>>().CurrentValue.ProjectId);
+    }
+
+    [Fact]
+    public void Locally_LogsPlainText()
+    {
+        WebApplicationBuilder builder = FunctionHost.CreateBuilder(["--PORT", "0"]);
+        using WebApplication app = builder.Build();
+
+        Assert.NotEqual(CloudLoggingFormatter.FormatterName, app.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.FormatterName);
+        Assert.DoesNotContain(app.Services.GetServices<ConsoleFormatter>(), f => f is CloudLoggingFormatter);
+    }
+}

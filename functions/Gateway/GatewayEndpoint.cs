@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Http.Features;
+using Portcullis.Gateway.Cors;
 using Portcullis.Gateway.Errors;
 using Portcullis.Gateway.Forwarding;
 using Portcullis.Gateway.Keys;
 using Portcullis.Gateway.Quotas;
 using Portcullis.PolicyEngine.Quotas;
-using Portcullis.Gateway.ServiceControl;
+using Portcullis.Gateway.Observability;
 using Portcullis.Gateway.Sources;
 using Portcullis.GoogleCloud.IdTokens;
 using Portcullis.Hosting.Logging;
@@ -29,27 +30,18 @@ internal sealed class GatewayEndpoint(
     IQuotaCounter quotas,
     TimeProvider time,
     GatewayOptions options,
-    ILogger<GatewayEndpoint> logger,
-    UsageReporter? reporter)
+    ILogger<GatewayEndpoint> logger)
 {
-    private const string UnknownOperation = "<Unknown Operation Name>";
-
     public Task HandleAsync(HttpContext context)
     {
+        if (RequestGuards.Check(context.Request) is { } refused)
+        {
+            return RequestGuards.RefuseAsync(context, refused);
+        }
+
         ApiPolicy policy = sources.Config.Target.Current
             ?? throw new InvalidOperationException("The gateway started without a config.");
-        UsageRecord? usage = null;
-        if (reporter is not null)
-        {
-            // Every request is reported, 401/404/405 included (ESPv2 does the same).
-            usage = new UsageRecord();
-            context.Response.OnCompleted(static state =>
-            {
-                (UsageReporter r, UsageRecord u, HttpContext c) = ((UsageReporter, UsageRecord, HttpContext))state;
-                r.Record(u.OperationName ?? UnknownOperation, u.ConsumerId, c.Response.StatusCode);
-                return Task.CompletedTask;
-            }, (reporter, usage, context));
-        }
+        RequestFacts facts = context.Features.Get<RequestFacts>() ?? new RequestFacts();
 
         string rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
         SplitTarget(rawTarget, out string rawPath, out string query);
@@ -67,6 +59,19 @@ internal sealed class GatewayEndpoint(
         }
 
         RouteMatch match = policy.Routes.TryMatch(context.Request.Method, path);
+        if (options.Cors is { } cors)
+        {
+            if (HttpMethods.IsOptions(context.Request.Method) && match.Outcome != RouteOutcome.NoRoute)
+            {
+                // Gateway-answered preflight: no key, never forwarded.
+                return cors.TryAnswerPreflight(context, policy.KeyHeaderNames)
+                    ? Task.CompletedTask
+                    : ErrorResponses.WriteAsync(context, StatusCodes.Status400BadRequest, CorsPolicy.PreflightRefused);
+            }
+
+            cors.OnActualRequest(context);
+        }
+
         if (match.Outcome != RouteOutcome.Matched)
         {
             return match.Outcome == RouteOutcome.MethodNotAllowed
@@ -75,10 +80,7 @@ internal sealed class GatewayEndpoint(
         }
 
         ApiOperation operation = match.Operation!;
-        if (usage is not null)
-        {
-            usage.OperationName = PolicyEngine.ServiceControl.CheckErrorMapping.Selector(sources.ServiceName, operation.OperationId);
-        }
+        facts.OperationId = operation.OperationId;
 
         string? key = null;
         if (operation.KeyRequirement != KeyRequirement.None)
@@ -93,19 +95,19 @@ internal sealed class GatewayEndpoint(
         // The key never travels on: every API-key location of this API is removed.
         string forwardedQuery = policy.KeyQueryNames.Count == 0 ? query : QueryString.Remove(query, policy.KeyQueryNames.Contains);
         string target = PathTranslator.Translate(match, forwardedQuery);
-        return CheckAndForwardAsync(context, policy, operation, key, target, usage);
+        return CheckAndForwardAsync(context, policy, operation, key, target, facts);
     }
 
-    private async Task CheckAndForwardAsync(HttpContext context, ApiPolicy policy, ApiOperation operation, string? key, string target, UsageRecord? usage)
+    private async Task CheckAndForwardAsync(HttpContext context, ApiPolicy policy, ApiOperation operation, string? key, string target, RequestFacts facts)
     {
         KeyRecord? record = null;
         KeySourceResult result = default;
         if (key is not null)
         {
             result = await keys.CheckAsync(key, operation, context, context.RequestAborted).ConfigureAwait(false);
-            if (usage is not null && result.Verified)
+            if (result.Verified && options.KeysMode == KeysMode.ServiceControl)
             {
-                usage.ConsumerId = "api_key:" + key;
+                facts.ServiceControlConsumer = "api_key:" + key;
             }
 
             if (result.Status != 0)
@@ -131,12 +133,14 @@ internal sealed class GatewayEndpoint(
             }
 
             record = check.Record;
+            facts.KeyId = record?.Id;
         }
 
         // Quota after the key (a refused key costs nothing), before the backend.
         string consumer = record is not null ? "consumer:" + record.Consumer
             : result.ConsumerNumber is { } project ? "project:" + project
             : "anonymous";
+        facts.Consumer = consumer;
         QuotaCharge[] charges = QuotaPlan.For(policy, operation, consumer, record);
         if (charges.Length > 0)
         {
@@ -195,8 +199,9 @@ internal sealed class GatewayEndpoint(
 
     private Task OnForwardErrorAsync(HttpContext context, ApiOperation operation, ForwarderError result)
     {
-        if (result is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled
-            || context.RequestAborted.IsCancellationRequested)
+        // Only the client's own abort is the client's doing: a ResponseBodyCanceled without it is a
+        // backend that stalled mid-body past its deadline, and must show in the logs.
+        if (context.RequestAborted.IsCancellationRequested)
         {
             GatewayLog.ClientAborted(logger, operation.OperationId);
             return Task.CompletedTask;
@@ -204,9 +209,13 @@ internal sealed class GatewayEndpoint(
 
         Exception? exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
         GatewayLog.BackendFailed(logger, operation.Backend.Origin, operation.OperationId, result.ToString(), exception);
-        return ErrorResponses.WriteAsync(
-            context,
-            result == ForwarderError.RequestTimedOut ? GatewayError.BackendTimeout : GatewayError.BackendUnreachable);
+        if (context.Response.HasStarted)
+        {
+            // Mid-body: YARP has already aborted the client's connection; nothing more can be said.
+            return Task.CompletedTask;
+        }
+
+        return ErrorResponses.WriteAsync(context, BackendFailure.Classify(result, exception));
     }
 
     private static void SplitTarget(string rawTarget, out string path, out string query)
@@ -225,12 +234,5 @@ internal sealed class GatewayEndpoint(
         int q = rawTarget.IndexOf('?', StringComparison.Ordinal);
         path = q < 0 ? rawTarget : rawTarget[..q];
         query = q < 0 ? string.Empty : rawTarget[q..];
-    }
-
-    private sealed class UsageRecord
-    {
-        public string? OperationName { get; set; }
-
-        public string? ConsumerId { get; set; }
     }
 }

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using Portcullis.Hosting.Logging;
 
 namespace Portcullis.Hosting;
@@ -62,10 +61,8 @@ public static class FunctionHost
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         if (onCloudRun)
         {
-            // Registered by hand rather than with AddConsoleFormatter, which binds its options from
-            // configuration by reflection and so blocks a Native AOT build.
-            builder.Logging.AddConsole(o => o.FormatterName = CloudLoggingFormatter.FormatterName);
-            builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, CloudLoggingFormatter>());
+            // Batched JSON lines on stdout (the console logger's write per line costs more than the request).
+            builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, CloudLoggingProvider>());
             builder.Services.Configure<CloudLoggingFormatterOptions>(o => o.ProjectId = config["GOOGLE_CLOUD_PROJECT"]);
         }
         else

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Portcullis.Hosting.Logging;
@@ -9,13 +10,13 @@ namespace Portcullis.Hosting.Tests;
 public sealed class FunctionHostTests
 {
     [Fact]
-    public void OnCloudRun_LogsThroughTheCloudLoggingFormatter_WithTheProjectFromTheEnvironment()
+    public void OnCloudRun_LogsCloudLoggingJsonOnly_WithTheProjectFromTheEnvironment()
     {
         WebApplicationBuilder builder = FunctionHost.CreateBuilder(["--K_SERVICE", "gateway", "--GOOGLE_CLOUD_PROJECT", "my-project", "--PORT", "0"]);
         using WebApplication app = builder.Build();
 
-        Assert.Equal(CloudLoggingFormatter.FormatterName, app.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.FormatterName);
-        Assert.Contains(app.Services.GetServices<ConsoleFormatter>(), f => f is CloudLoggingFormatter);
+        ILoggerProvider provider = Assert.Single(app.Services.GetServices<ILoggerProvider>());
+        Assert.IsType<CloudLoggingProvider>(provider);
         Assert.Equal("my-project", app.Services.GetRequiredService<IOptionsMonitor<CloudLoggingFormatterOptions>>().CurrentValue.ProjectId);
     }
 
@@ -26,6 +27,6 @@ public sealed class FunctionHostTests
         using WebApplication app = builder.Build();
 
         Assert.NotEqual(CloudLoggingFormatter.FormatterName, app.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.FormatterName);
-        Assert.DoesNotContain(app.Services.GetServices<ConsoleFormatter>(), f => f is CloudLoggingFormatter);
+        Assert.DoesNotContain(app.Services.GetServices<ILoggerProvider>(), p => p is CloudLoggingProvider);
     }
 }

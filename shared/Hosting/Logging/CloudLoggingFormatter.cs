@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -32,9 +33,16 @@ public sealed class CloudLoggingFormatter : ConsoleFormatter, IDisposable
     /// <inheritdoc />
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        WriteJson(logEntry, scopeProvider, buffer);
+        textWriter.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
+    /// <summary>Writes the entry as one JSON object (UTF-8, no line break) to <paramref name="output"/>.</summary>
+    public void WriteJson<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, IBufferWriter<byte> output)
+    {
         string message = logEntry.Formatter(logEntry.State, logEntry.Exception);
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, s_writerOptions))
+        using (var json = new Utf8JsonWriter(output, s_writerOptions))
         {
             json.WriteStartObject();
             json.WriteString("severity", Severity(logEntry.LogLevel));
@@ -99,7 +107,6 @@ public sealed class CloudLoggingFormatter : ConsoleFormatter, IDisposable
             json.WriteEndObject();
         }
 
-        textWriter.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
     }
 
     /// <inheritdoc />

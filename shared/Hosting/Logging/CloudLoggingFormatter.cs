@@ -18,6 +18,9 @@ public sealed class CloudLoggingFormatter : ConsoleFormatter, IDisposable
     /// <summary>Name to select this formatter.</summary>
     public const string FormatterName = "cloudlogging";
 
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly IDisposable? _reload;
     private CloudLoggingFormatterOptions _options;
@@ -42,7 +45,10 @@ public sealed class CloudLoggingFormatter : ConsoleFormatter, IDisposable
     public void WriteJson<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, IBufferWriter<byte> output)
     {
         string message = logEntry.Formatter(logEntry.State, logEntry.Exception);
-        using (var json = new Utf8JsonWriter(output, s_writerOptions))
+        // One writer per thread, reset onto each output: this runs once per request.
+        Utf8JsonWriter json = t_writer ??= new Utf8JsonWriter(Stream.Null, s_writerOptions);
+        json.Reset(output);
+        try
         {
             json.WriteStartObject();
             json.WriteString("severity", Severity(logEntry.LogLevel));
@@ -58,23 +64,9 @@ public sealed class CloudLoggingFormatter : ConsoleFormatter, IDisposable
                 json.WriteString("exception", exception.ToString());
             }
 
-            string? traceId = null;
-            scopeProvider?.ForEachScope(
-                (scope, _) =>
-                {
-                    if (scope is IEnumerable<KeyValuePair<string, object?>> pairs)
-                    {
-                        foreach (KeyValuePair<string, object?> pair in pairs)
-                        {
-                            if (pair.Key == TraceScope.Key && pair.Value is string id)
-                            {
-                                traceId = id;
-                            }
-                        }
-                    }
-                },
-                (object?)null);
-            if (traceId is not null)
+            var trace = new TraceFinder();
+            scopeProvider?.ForEachScope(static (scope, finder) => finder.Look(scope), trace);
+            if (trace.TraceId is { } traceId)
             {
                 json.WriteString(
                     "logging.googleapis.com/trace",
@@ -85,15 +77,16 @@ public sealed class CloudLoggingFormatter : ConsoleFormatter, IDisposable
             {
                 HttpRequestInfo? request = null;
                 json.WriteStartObject("fields");
-                foreach (KeyValuePair<string, object?> pair in state)
+                for (int i = 0; i < state.Count; i++)
                 {
+                    KeyValuePair<string, object?> pair = state[i];
                     if (pair.Value is HttpRequestInfo info)
                     {
                         request = info;
                     }
                     else if (pair.Key != "{OriginalFormat}")
                     {
-                        json.WriteString(pair.Key, Convert.ToString(pair.Value, System.Globalization.CultureInfo.InvariantCulture));
+                        json.WriteString(pair.Key, pair.Value as string ?? Convert.ToString(pair.Value, System.Globalization.CultureInfo.InvariantCulture));
                     }
                 }
 
@@ -105,8 +98,42 @@ public sealed class CloudLoggingFormatter : ConsoleFormatter, IDisposable
             }
 
             json.WriteEndObject();
+            json.Flush();
         }
+        finally
+        {
+            json.Reset(Stream.Null);
+        }
+    }
 
+    /// <summary>Finds the trace id among the scopes without a closure per entry.</summary>
+    private sealed class TraceFinder
+    {
+        public string? TraceId { get; private set; }
+
+        public void Look(object? scope)
+        {
+            if (scope is IReadOnlyList<KeyValuePair<string, object?>> list)
+            {
+                for (int i = 0; i < list.Count; i++)
+                {
+                    if (list[i].Key == TraceScope.Key && list[i].Value is string id)
+                    {
+                        TraceId = id;
+                    }
+                }
+            }
+            else if (scope is IEnumerable<KeyValuePair<string, object?>> pairs)
+            {
+                foreach (KeyValuePair<string, object?> pair in pairs)
+                {
+                    if (pair.Key == TraceScope.Key && pair.Value is string id)
+                    {
+                        TraceId = id;
+                    }
+                }
+            }
+        }
     }
 
     /// <inheritdoc />

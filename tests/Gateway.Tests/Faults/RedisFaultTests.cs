@@ -15,26 +15,7 @@ public sealed class RedisFaultTests : GatewayTestBase
     private static readonly string s_key = ApiKeys.FromBody("redisfault00000000000000000000");
 
     internal override Task<TestGateway> StartGatewayAsync(EchoBackend backend) => TestGateway.StartAsync(
-        """
-        swagger: "2.0"
-        info: { title: Quota, version: "1" }
-        host: quota.endpoints.test-project.cloud.goog
-        x-google-backend: { address: "{backend}" }
-        securityDefinitions:
-          api_key: { type: apiKey, name: key, in: query }
-        security: [{ api_key: [] }]
-        x-google-management:
-          metrics:
-            - { name: read-requests, valueType: INT64, metricKind: DELTA }
-          quota:
-            limits:
-              - { name: read-limit, metric: read-requests, unit: "1/min/{project}", values: { STANDARD: 2 } }
-        paths:
-          /things:
-            get:
-              operationId: listThings
-              x-google-quota: { metricCosts: { read-requests: 1 } }
-        """,
+        Configs.Quota(readLimit: 2),
         backend.BaseAddress,
         [Keyring.NewRecord(s_key, "alice", DateTimeOffset.UtcNow)],
         "--PORTCULLIS_REDIS", "127.0.0.1:9");

@@ -3,6 +3,30 @@ namespace Portcullis.Gateway.Tests.Infrastructure;
 /// <summary>API configs used by the functional tests; <c>{backend}</c> is replaced by the echo backend's origin.</summary>
 internal static class Configs
 {
+    /// <summary>One metered operation (<c>listThings</c>: <paramref name="cost"/> of <c>read-requests</c>, <paramref name="readLimit"/> a minute per consumer) and one free one.</summary>
+    public static string Quota(long readLimit, long cost = 1, string host = "quota.endpoints.test-project.cloud.goog") => $$"""
+        swagger: "2.0"
+        info: { title: Quota, version: "1" }
+        host: {{host}}
+        x-google-backend: { address: "{backend}" }
+        securityDefinitions:
+          api_key: { type: apiKey, name: key, in: query }
+        security: [{ api_key: [] }]
+        x-google-management:
+          metrics:
+            - { name: read-requests, displayName: Reads, valueType: INT64, metricKind: DELTA }
+          quota:
+            limits:
+              - { name: read-limit, metric: read-requests, unit: "1/min/{project}", values: { STANDARD: {{readLimit}} } }
+        paths:
+          /things:
+            get:
+              operationId: listThings
+              x-google-quota: { metricCosts: { read-requests: {{cost}} } }
+          /free:
+            get: { operationId: free }
+        """;
+
     /// <summary>Swagger 2.0 in the API Gateway dialect with every security and backend shape the tests need.</summary>
     public const string Bookstore = """
         swagger: "2.0"

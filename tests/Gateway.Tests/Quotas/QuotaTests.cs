@@ -28,28 +28,7 @@ public sealed class QuotaTests : IAsyncLifetime
         await _backend.DisposeAsync();
     }
 
-    private static string Config(long readLimit, long cost = 1) => $$"""
-        swagger: "2.0"
-        info: { title: Quota, version: "1" }
-        host: quota.endpoints.test-project.cloud.goog
-        x-google-backend: { address: "{backend}" }
-        securityDefinitions:
-          api_key: { type: apiKey, name: key, in: query }
-        security: [{ api_key: [] }]
-        x-google-management:
-          metrics:
-            - { name: read-requests, displayName: Reads, valueType: INT64, metricKind: DELTA }
-          quota:
-            limits:
-              - { name: read-limit, metric: read-requests, unit: "1/min/{project}", values: { STANDARD: {{readLimit}} } }
-        paths:
-          /things:
-            get:
-              operationId: listThings
-              x-google-quota: { metricCosts: { read-requests: {{cost}} } }
-          /free:
-            get: { operationId: free }
-        """;
+    private static string Config(long readLimit, long cost = 1) => Configs.Quota(readLimit, cost);
 
     private static IEnumerable<KeyRecord> Keys()
     {

@@ -320,26 +320,7 @@ public sealed class ServiceControlGatewayTests : IAsyncLifetime
 
     private static readonly TimeSpan UsageReporterFlushWait = Portcullis.Gateway.ServiceControl.UsageReporter.FlushInterval * 1.5;
 
-    private const string QuotaConfig = """
-        swagger: "2.0"
-        info: { title: Things, version: "1" }
-        host: things.endpoints.test-project.cloud.goog
-        x-google-backend: { address: "{backend}" }
-        securityDefinitions:
-          api_key: { type: apiKey, name: key, in: query }
-        security: [{ api_key: [] }]
-        x-google-management:
-          metrics:
-            - { name: read-requests, valueType: INT64, metricKind: DELTA }
-          quota:
-            limits:
-              - { name: read-limit, metric: read-requests, unit: "1/min/{project}", values: { STANDARD: 1000 } }
-        paths:
-          /things:
-            get:
-              operationId: listThings
-              x-google-quota: { metricCosts: { read-requests: 1 } }
-        """;
+    private static readonly string QuotaConfig = Configs.Quota(readLimit: 1000, host: "things.endpoints.test-project.cloud.goog");
 
     private Task StartAsync(params string[] extraArgs) => StartAsync(null, extraArgs);
 

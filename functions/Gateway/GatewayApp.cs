@@ -121,7 +121,7 @@ public static class GatewayApp
             app = Build(args, out IReadOnlyList<string> errors);
             if (app is null)
             {
-                await Console.Error.WriteLineAsync("portcullis gateway: the API config is invalid:").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync("portcullis gateway: cannot serve the API config (invalid, or its store cannot be read):").ConfigureAwait(false);
                 foreach (string error in errors)
                 {
                     await Console.Error.WriteLineAsync("  " + error).ConfigureAwait(false);

@@ -106,6 +106,25 @@ public sealed class CloudLoggingFormatter : ConsoleFormatter, IDisposable
         }
     }
 
+    /// <summary>A protobuf Duration in JSON: seconds, at most nine fractional digits, then "s" ("0.0125s").</summary>
+    private static string Duration(TimeSpan value)
+    {
+        Span<char> text = stackalloc char[40];
+        value.TotalSeconds.TryFormat(text, out int length, "F9", System.Globalization.CultureInfo.InvariantCulture);
+        while (text[length - 1] == '0')
+        {
+            length--;
+        }
+
+        if (text[length - 1] == '.')
+        {
+            length--;
+        }
+
+        text[length++] = 's';
+        return new string(text[..length]);
+    }
+
     /// <summary>Finds the trace id among the scopes without a closure per entry.</summary>
     private sealed class TraceFinder
     {
@@ -146,7 +165,7 @@ public sealed class CloudLoggingFormatter : ConsoleFormatter, IDisposable
         json.WriteString("requestUrl", request.RequestUrl);
         json.WriteNumber("status", request.Status);
         // A Duration in JSON: seconds with up to nine fractional digits and an "s".
-        json.WriteString("latency", request.Latency.TotalSeconds.ToString("0.#########", System.Globalization.CultureInfo.InvariantCulture) + "s");
+        json.WriteString("latency", Duration(request.Latency));
         if (request.RemoteIp is { } ip)
         {
             json.WriteString("remoteIp", ip);

@@ -19,5 +19,5 @@ public sealed record HttpRequestInfo(
 {
     /// <summary>Short text for plain-text consoles.</summary>
     public override string ToString() =>
-        $"{RequestMethod} {RequestUrl} {Status} {Latency.TotalMilliseconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} ms";
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{RequestMethod} {RequestUrl} {Status} {Latency.TotalMilliseconds:F3} ms");
 }

@@ -68,7 +68,7 @@ public sealed class CloudLoggingFormatterTests
         Assert.Equal("57", http.GetProperty("responseSize").GetString());
         Assert.Equal("listThings", line.GetProperty("fields").GetProperty("Operation").GetString());
         Assert.False(line.GetProperty("fields").TryGetProperty("HttpRequest", out _));
-        Assert.Equal("GET /things?x=1 401 12.5 ms", line.GetProperty("message").GetString());
+        Assert.Equal("GET /things?x=1 401 12.500 ms", line.GetProperty("message").GetString());
     }
 
     private static JsonElement Format(LogLevel level, string message, string? scope)

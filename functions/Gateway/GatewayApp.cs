@@ -91,6 +91,8 @@ public static class GatewayApp
         errors = sources.Config.RefreshAsync(CancellationToken.None).GetAwaiter().GetResult();
         if (sources.Config.Target.Current is null)
         {
+            // Not started, but built: its services (HTTP handlers, the log writer) still need disposing.
+            ((IDisposable)app).Dispose();
             return null;
         }
 

@@ -82,8 +82,8 @@ public static class GatewayApp
         {
             OpenTelemetryExport.Add(services);
         }
+
         services.AddHostedService<SourcePoller>();
-        services.AddKeySafeLogging();
         configureServices?.Invoke(services);
 
         WebApplication app = builder.Build();

@@ -26,7 +26,7 @@ public sealed class FunctionHostTests
         WebApplicationBuilder builder = FunctionHost.CreateBuilder(["--PORT", "0"]);
         using WebApplication app = builder.Build();
 
-        Assert.NotEqual(CloudLoggingFormatter.FormatterName, app.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.FormatterName);
+        Assert.Equal(ConsoleFormatterNames.Simple, app.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.FormatterName);
         Assert.DoesNotContain(app.Services.GetServices<ILoggerProvider>(), p => p is CloudLoggingProvider);
     }
 }

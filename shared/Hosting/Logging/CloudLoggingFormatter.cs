@@ -3,21 +3,17 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 
 namespace Portcullis.Hosting.Logging;
 
 /// <summary>
-/// One JSON object per line in the shape Cloud Logging reads from stdout: <c>severity</c>,
-/// <c>message</c>, <c>logging.googleapis.com/trace</c> (from a <see cref="TraceScope"/> scope),
-/// the category, event id, structured state and any exception.
+/// One JSON object (one line, for <see cref="CloudLoggingProvider"/>) in the shape Cloud Logging
+/// reads from stdout: <c>severity</c>, <c>message</c>, <c>logging.googleapis.com/trace</c> (from a
+/// <see cref="TraceScope"/> scope), the category, event id, structured state and any exception.
 /// </summary>
-public sealed class CloudLoggingFormatter : ConsoleFormatter, IDisposable
+public sealed class CloudLoggingFormatter : IDisposable
 {
-    /// <summary>Name to select this formatter.</summary>
-    public const string FormatterName = "cloudlogging";
-
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
@@ -27,18 +23,9 @@ public sealed class CloudLoggingFormatter : ConsoleFormatter, IDisposable
 
     /// <summary>Creates the formatter.</summary>
     public CloudLoggingFormatter(IOptionsMonitor<CloudLoggingFormatterOptions> options)
-        : base(FormatterName)
     {
         _options = options.CurrentValue;
         _reload = options.OnChange(o => _options = o);
-    }
-
-    /// <inheritdoc />
-    public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
-    {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        WriteJson(logEntry, scopeProvider, buffer);
-        textWriter.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
     }
 
     /// <summary>Writes the entry as one JSON object (UTF-8, no line break) to <paramref name="output"/>.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -52,10 +53,10 @@ public sealed class CloudLoggingFormatterTests
             new("{OriginalFormat}", "{HttpRequest} operation={Operation}"),
         };
         var formatter = new CloudLoggingFormatter(new StaticOptions(new CloudLoggingFormatterOptions()));
-        using var writer = new StringWriter();
-        formatter.Write(new LogEntry<List<KeyValuePair<string, object?>>>(LogLevel.Warning, "Portcullis.Gateway.Requests", new EventId(1014), state, null, (_, _) => request.ToString()), null, writer);
+        var output = new ArrayBufferWriter<byte>();
+        formatter.WriteJson(new LogEntry<List<KeyValuePair<string, object?>>>(LogLevel.Warning, "Portcullis.Gateway.Requests", new EventId(1014), state, null, (_, _) => request.ToString()), null, output);
 
-        JsonElement line = JsonDocument.Parse(writer.ToString()).RootElement;
+        JsonElement line = JsonDocument.Parse(output.WrittenMemory).RootElement;
         JsonElement http = line.GetProperty("httpRequest");
         Assert.Equal("GET", http.GetProperty("requestMethod").GetString());
         Assert.Equal("/things?x=1", http.GetProperty("requestUrl").GetString());
@@ -76,10 +77,13 @@ public sealed class CloudLoggingFormatterTests
         var formatter = new CloudLoggingFormatter(new StaticOptions(new CloudLoggingFormatterOptions { ProjectId = "test-project" }));
         var scopes = new LoggerExternalScopeProvider();
         using IDisposable? _ = scope is null ? null : scopes.Push(new Dictionary<string, object?> { [TraceScope.Key] = scope });
-        using var writer = new StringWriter();
-        var entry = new LogEntry<string>(level, "Test.Category", new EventId(1000), message, null, (s, _) => s);
-        formatter.Write(entry, scopes, writer);
-        string text = writer.ToString();
+        // Through the provider that frames the lines on stdout.
+        var output = new MemoryStream();
+        var provider = new CloudLoggingProvider(formatter, output);
+        provider.SetScopeProvider(scopes);
+        provider.CreateLogger("Test.Category").Log(level, new EventId(1000), message, null, (s, _) => s);
+        provider.Dispose();
+        string text = System.Text.Encoding.UTF8.GetString(output.ToArray());
         Assert.EndsWith("\n", text, StringComparison.Ordinal);
         Assert.Single(text.TrimEnd('\n').Split('\n'));
         return JsonDocument.Parse(text).RootElement.Clone();

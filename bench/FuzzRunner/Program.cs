@@ -1,6 +1,6 @@
 // Bypass fuzzing at scale: the generator, oracle and runner of BypassFuzzTests (tests/Testing/Bypass*)
 // against an in-process gateway and echo backend on loopback, for millions of cases.
-// Usage: dotnet run -c Release --project bench/Fuzz -- [cases=5000000] [seed=random] [seconds=0 (no limit)] [connections=4]
+// Usage: dotnet run -c Release --project bench/FuzzRunner -- [cases=5000000] [seed=random] [seconds=0 (no limit)] [connections=4]
 // Exit code 1 when a violation is found; each is printed with its seed and case index.
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;

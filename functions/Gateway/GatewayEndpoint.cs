@@ -93,7 +93,7 @@ internal sealed class GatewayEndpoint(
         }
 
         // The key never travels on: every API-key location of this API is removed.
-        string forwardedQuery = policy.KeyQueryNames.Count == 0 ? query : QueryString.Remove(query, policy.KeyQueryNames.Contains);
+        string forwardedQuery = policy.KeyQueryNames.Count == 0 ? query : QueryString.Remove(query, policy.IsKeyQueryName);
         string target = PathTranslator.Translate(match, forwardedQuery);
         return CheckAndForwardAsync(context, policy, operation, key, target, facts);
     }

@@ -124,8 +124,9 @@ internal sealed class RequestTelemetry
             return rawTarget;
         }
 
-        string query = QueryString.Remove(rawTarget[q..], name => name is "key" or "api_key" || (policy?.KeyQueryNames.Contains(name) ?? false));
-        return rawTarget[..q] + query;
+        string query = rawTarget[q..];
+        string kept = QueryString.Remove(query, policy?.MayCarryKey ?? ApiPolicy.MayCarryKeyByDefault);
+        return ReferenceEquals(kept, query) ? rawTarget : rawTarget[..q] + kept;
     }
 
     // A referring page's own query may hold a key (a browser app that put it in its URL).

@@ -34,7 +34,7 @@ public static class QueryString
     /// Returns <paramref name="query"/> without any parameter whose name <paramref name="isRemoved"/> accepts
     /// (every occurrence). Returns the same instance when nothing is removed.
     /// </summary>
-    public static string Remove(string query, Func<string, bool> isRemoved)
+    public static string Remove(string query, Func<ReadOnlySpan<char>, bool> isRemoved)
     {
         ReadOnlySpan<char> body = Body(query);
         if (body.IsEmpty)
@@ -51,8 +51,9 @@ public static class QueryString
             int end = amp < 0 ? body.Length : start + amp;
             ReadOnlySpan<char> pair = body[start..end];
             int eq = pair.IndexOf('=');
-            string pairName = Decode(eq < 0 ? pair : pair[..eq]);
-            if (pair.IsEmpty || isRemoved(pairName))
+            ReadOnlySpan<char> rawName = eq < 0 ? pair : pair[..eq];
+            // Decoded only when escaped: the common name is looked up without a string of its own.
+            if (pair.IsEmpty || isRemoved(rawName.Contains('%') ? Decode(rawName) : rawName))
             {
                 removedAny |= !pair.IsEmpty;
             }

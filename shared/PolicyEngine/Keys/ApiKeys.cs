@@ -24,6 +24,7 @@ public static class ApiKeys
     public const int Length = 4 + BodyLength + ChecksumLength;
 
     private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    private static readonly System.Buffers.SearchValues<char> s_alphabet = System.Buffers.SearchValues.Create(Alphabet);
 
     /// <summary>A new random key.</summary>
     public static string Generate() => FromBody(RandomNumberGenerator.GetString(Alphabet, BodyLength));
@@ -31,7 +32,7 @@ public static class ApiKeys
     /// <summary>The key with this body and its checksum (tests use fixed bodies).</summary>
     public static string FromBody(string body)
     {
-        if (body.Length != BodyLength || body.AsSpan().IndexOfAnyExcept(Alphabet) >= 0)
+        if (body.Length != BodyLength || body.AsSpan().IndexOfAnyExcept(s_alphabet) >= 0)
         {
             throw new ArgumentException($"A key body is {BodyLength} base-62 characters.", nameof(body));
         }
@@ -46,7 +47,7 @@ public static class ApiKeys
     public static bool IsWellFormed(ReadOnlySpan<char> key)
     {
         if (key.Length != Length || !key.StartsWith(Prefix, StringComparison.Ordinal)
-            || key[Prefix.Length..].IndexOfAnyExcept(Alphabet) >= 0)
+            || key[Prefix.Length..].IndexOfAnyExcept(s_alphabet) >= 0)
         {
             return false;
         }

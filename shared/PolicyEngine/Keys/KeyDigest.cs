@@ -37,8 +37,8 @@ public readonly struct KeyDigest : IEquatable<KeyDigest>
 
         Span<byte> utf8 = stackalloc byte[MaxKeyLength * 3];
         int length = Encoding.UTF8.GetBytes(key, utf8);
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(utf8[..length], hash);
+        Span<byte> hash = stackalloc byte[Sha256.HashSize];
+        Sha256.HashData(utf8[..length], hash);
         digest = new KeyDigest(hash);
         return true;
     }

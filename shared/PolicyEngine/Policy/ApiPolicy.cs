@@ -33,6 +33,8 @@ public sealed class ApiPolicy
 
         var locations = keyLocations.Concat(operations.SelectMany(o => o.KeyLocations)).Distinct().ToList();
         KeyQueryNames = locations.Where(l => l.Kind == KeyLocationKind.Query).Select(l => l.Name).ToFrozenSet(StringComparer.Ordinal);
+        IsKeyQueryName = Filter(KeyQueryNames);
+        MayCarryKey = Filter(KeyQueryNames.Union(DefaultKeyQueryNames).ToFrozenSet(StringComparer.Ordinal));
         KeyHeaderNames = [.. locations.Where(l => l.Kind == KeyLocationKind.Header).Select(l => l.Name).Distinct(StringComparer.OrdinalIgnoreCase)];
     }
 
@@ -66,6 +68,27 @@ public sealed class ApiPolicy
     /// <summary>Every query parameter that is an API-key location anywhere in this API; removed before forwarding.</summary>
     public FrozenSet<string> KeyQueryNames { get; }
 
+    /// <summary>The query names of ESPv2's default key locations (<see cref="KeyLocation.Defaults"/>) as a filter.</summary>
+    public static Func<ReadOnlySpan<char>, bool> MayCarryKeyByDefault { get; } = Filter(DefaultKeyQueryNames);
+
+    private static FrozenSet<string> DefaultKeyQueryNames =>
+        KeyLocation.Defaults.Where(l => l.Kind == KeyLocationKind.Query).Select(l => l.Name).ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary><see cref="KeyQueryNames"/> as a filter for <see cref="Http.QueryString.Remove"/>: made once, looked up without allocating.</summary>
+    public Func<ReadOnlySpan<char>, bool> IsKeyQueryName { get; }
+
+    /// <summary>
+    /// Query names that may carry an API key: this API's and ESPv2's defaults (<c>key</c>,
+    /// <c>api_key</c>), whatever the config says; stripped from every URL that is logged.
+    /// </summary>
+    public Func<ReadOnlySpan<char>, bool> MayCarryKey { get; }
+
     /// <summary>Every header that is an API-key location anywhere in this API; removed before forwarding.</summary>
     public IReadOnlyList<string> KeyHeaderNames { get; }
+
+    private static Func<ReadOnlySpan<char>, bool> Filter(FrozenSet<string> names)
+    {
+        FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> lookup = names.GetAlternateLookup<ReadOnlySpan<char>>();
+        return name => lookup.Contains(name);
+    }
 }

@@ -17,9 +17,15 @@ public sealed class CloudLoggingFormatterTests
     [InlineData(LogLevel.Critical, "CRITICAL")]
     public void Write_OneJsonObjectPerLine_WithSeverityAndMessage(LogLevel level, string severity)
     {
+        DateTime before = DateTime.UtcNow;
         JsonElement line = Format(level, "hello \"world\"", scope: null);
 
         Assert.Equal(severity, line.GetProperty("severity").GetString());
+        // RFC 3339 in UTC, taken when the line was logged.
+        string timestamp = line.GetProperty("timestamp").GetString()!;
+        Assert.EndsWith("Z", timestamp, StringComparison.Ordinal);
+        DateTime at = DateTime.Parse(timestamp, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal);
+        Assert.InRange(at, before, DateTime.UtcNow);
         Assert.Equal("hello \"world\"", line.GetProperty("message").GetString());
         Assert.False(line.TryGetProperty("logging.googleapis.com/trace", out _));
     }
@@ -70,6 +76,47 @@ public sealed class CloudLoggingFormatterTests
         Assert.Equal("listThings", line.GetProperty("fields").GetProperty("Operation").GetString());
         Assert.False(line.GetProperty("fields").TryGetProperty("HttpRequest", out _));
         Assert.Equal("GET /things?x=1 401 12.500 ms", line.GetProperty("message").GetString());
+    }
+
+    [Theory]
+    [InlineData(0L, "0s", "0.000 ms")]
+    [InlineData(1L, "0.0000001s", "0.000 ms")]
+    [InlineData(5L, "0.0000005s", "0.001 ms")]
+    [InlineData(125_000L, "0.0125s", "12.500 ms")]
+    [InlineData(20_000_000L, "2s", "2000.000 ms")]
+    [InlineData(15_000_001L, "1.5000001s", "1500.000 ms")]
+    [InlineData(36_000_000_000L, "3600s", "3600000.000 ms")]
+    public void Write_Latency_IsAProtobufDuration_AndTheMessageInMilliseconds(long ticks, string duration, string milliseconds)
+    {
+        var request = new HttpRequestInfo("GET", "/x", 200, TimeSpan.FromTicks(ticks), null, null, null, "HTTP/1.1", null);
+
+        JsonElement line = FormatRequest(request);
+
+        Assert.Equal(duration, line.GetProperty("httpRequest").GetProperty("latency").GetString());
+        Assert.Equal("GET /x 200 " + milliseconds, line.GetProperty("message").GetString());
+        Assert.Equal(line.GetProperty("message").GetString(), request.ToString());
+    }
+
+    [Fact]
+    public void Write_LongUrl_WholeInMessageAndHttpRequest()
+    {
+        string url = "/things?" + new string('a', 9000) + "\"quoted\"";
+        var request = new HttpRequestInfo("POST", url, 503, TimeSpan.FromMilliseconds(1), null, null, null, "HTTP/2", 0);
+
+        JsonElement line = FormatRequest(request);
+
+        Assert.Equal("POST " + url + " 503 1.000 ms", line.GetProperty("message").GetString());
+        Assert.Equal(url, line.GetProperty("httpRequest").GetProperty("requestUrl").GetString());
+        Assert.Equal("0", line.GetProperty("httpRequest").GetProperty("responseSize").GetString());
+    }
+
+    private static JsonElement FormatRequest(HttpRequestInfo request)
+    {
+        var state = new List<KeyValuePair<string, object?>> { new("HttpRequest", request), new("{OriginalFormat}", "{HttpRequest}") };
+        var formatter = new CloudLoggingFormatter(new StaticOptions(new CloudLoggingFormatterOptions()));
+        var output = new ArrayBufferWriter<byte>();
+        formatter.WriteJson(new LogEntry<List<KeyValuePair<string, object?>>>(LogLevel.Information, "Requests", new EventId(1014), state, null, (_, _) => "unused for request lines"), null, output);
+        return JsonDocument.Parse(output.WrittenMemory).RootElement.Clone();
     }
 
     private static JsonElement Format(LogLevel level, string message, string? scope)

@@ -63,6 +63,37 @@ public sealed class CloudLoggingProviderTests
         Assert.Equal("the last words", json.GetProperty("message").GetString());
     }
 
+    [Fact]
+    public void LinesFromThreadsThatEnded_AreStillWritten()
+    {
+        var output = new MemoryStream();
+        var provider = new CloudLoggingProvider(Formatter(), output);
+        ILogger logger = provider.CreateLogger("Test.Category");
+        for (int i = 0; i < 20; i++)
+        {
+            // Each line from a thread of its own that ends at once.
+            var thread = new Thread(n =>
+            {
+#pragma warning disable CA1848, CA2254 // a test of the provider
+                logger.LogInformation($"from thread {n}");
+#pragma warning restore CA1848, CA2254
+            });
+            thread.Start(i);
+            thread.Join();
+            if (i % 5 == 0)
+            {
+                Thread.Sleep(3 * CloudLoggingProvider.FlushInterval);
+            }
+        }
+
+        provider.Dispose();
+
+        string[] lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(
+            Enumerable.Range(0, 20).Select(i => $"from thread {i}").Order(StringComparer.Ordinal),
+            lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("message").GetString()!).Order(StringComparer.Ordinal));
+    }
+
     private static CloudLoggingFormatter Formatter() =>
         new(new StaticOptions(new CloudLoggingFormatterOptions { ProjectId = "p" }));
 

@@ -4,7 +4,7 @@ namespace Portcullis.PolicyEngine.Tests.Http;
 
 public sealed class QueryStringTests
 {
-    private static readonly Func<string, bool> s_isKey = name => name is "key" or "api_key";
+    private static readonly Func<ReadOnlySpan<char>, bool> s_isKey = name => name is "key" or "api_key";
 
     [Theory]
     // Every occurrence, wherever it is.

@@ -42,4 +42,38 @@ public sealed class ApiKeysTests
     {
         Assert.Equal(0xE3069283u, Crc32C.Compute("123456789"u8));
     }
+
+    // RFC 3720 (iSCSI) B.4 vectors: 32 bytes of zeros, of 0xFF, ascending (-1), descending (-2).
+    [Theory]
+    [InlineData(0x00, 0x8A9136AAu)]
+    [InlineData(0xFF, 0x62A8AB43u)]
+    [InlineData(-1, 0x46DD794Eu)]
+    [InlineData(-2, 0x113FDB5Cu)]
+    public void Crc32C_Rfc3720Vectors(int fill, uint expected)
+    {
+        byte[] data = new byte[32];
+        for (int i = 0; i < data.Length; i++)
+        {
+            data[i] = fill switch { -1 => (byte)i, -2 => (byte)(31 - i), _ => (byte)fill };
+        }
+
+        Assert.Equal(expected, Crc32C.Compute(data));
+        Assert.Equal(expected, Crc32C.ComputeWithTable(data));
+    }
+
+    [Fact]
+    public void Crc32C_CpuInstruction_AgreesWithTable_AtEveryLengthAndOffset()
+    {
+        var random = new Random(20261201);
+        byte[] data = new byte[200];
+        random.NextBytes(data);
+        for (int offset = 0; offset < 8; offset++)
+        {
+            for (int length = 0; length + offset <= data.Length; length++)
+            {
+                ReadOnlySpan<byte> slice = data.AsSpan(offset, length);
+                Assert.Equal(Crc32C.ComputeWithTable(slice), Crc32C.Compute(slice));
+            }
+        }
+    }
 }

@@ -30,9 +30,11 @@ internal sealed class GatewayTransformer : HttpTransformer
         proxyRequest.RequestUri = new Uri(destinationPrefix + state.Target, UriKind.Absolute);
         headers.Host = null;
 
-        foreach (string name in state.Policy.KeyHeaderNames)
+        // By index: a foreach over the IReadOnlyList boxes its enumerator on every request.
+        IReadOnlyList<string> keyHeaders = state.Policy.KeyHeaderNames;
+        for (int i = 0; i < keyHeaders.Count; i++)
         {
-            headers.Remove(name);
+            headers.Remove(keyHeaders[i]);
         }
 
         RemoveIdentityHeaders(headers);

@@ -1,0 +1,260 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Portcullis.Gateway.Tests.Infrastructure;
+using Portcullis.PolicyEngine.Keys;
+using Portcullis.Testing;
+
+namespace Portcullis.Gateway.Tests.NativeAot;
+
+/// <summary>
+/// The gateway published with Native AOT — the build that meets the cold-start and memory goals
+/// (README, Performance) — run as a real process against the fakes. Trimming has broken it once
+/// already at run time while it compiled cleanly (Google.Apis.Auth reads the metadata server's
+/// answers with Newtonsoft.Json by reflection), so the published binary itself is exercised:
+/// ID token from the metadata server, key check, forwarding, Service Control with access tokens,
+/// and the Cloud Logging lines on stdout. Publishing takes a minute or two.
+/// </summary>
+public sealed class NativeAotGatewayTests(NativeAotGatewayTests.Build build) : IClassFixture<NativeAotGatewayTests.Build>
+{
+    private string Binary => build.Binary;
+
+    private string WorkDirectory => build.Directory;
+
+    /// <summary>Publishes the gateway with Native AOT once for the class.</summary>
+    public sealed class Build : IAsyncLifetime
+    {
+        public string Binary { get; private set; } = null!;
+
+        public string Directory { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            string root = RepositoryRoot();
+            Directory = System.IO.Directory.CreateTempSubdirectory("portcullis-aot-").FullName;
+            string rid = RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "linux-arm64" : "linux-x64";
+            (int exit, string output) = await RunAsync(
+                "dotnet",
+                ["publish", Path.Combine(root, "functions", "Gateway", "Portcullis.Gateway.csproj"), "-c", "Release", "-r", rid,
+                 "-p:PublishAot=true", "-o", Path.Combine(Directory, "publish"), "-nologo"],
+                TimeSpan.FromMinutes(10));
+            Assert.True(exit == 0, $"Native AOT publish failed ({exit}):\n{output}");
+            Binary = Path.Combine(Directory, "publish", "Portcullis.Gateway");
+            Assert.True(File.Exists(Binary), $"no native binary at {Binary}:\n{output}");
+        }
+
+        public Task DisposeAsync()
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task Keyring_IdToken_Forwarding_AndCloudLoggingLines()
+    {
+        await using EchoBackend backend = await EchoBackend.StartAsync();
+        await using FakeMetadataServer metadata = await FakeMetadataServer.StartAsync();
+        string audience = backend.BaseAddress.GetLeftPart(UriPartial.Authority);
+        await using GatewayProcess gateway = await StartAsync(backend, metadata);
+
+        using var client = new HttpClient();
+        HttpResponseMessage ok = await client.GetAsync(new Uri(gateway.Address, "/things/7?key=" + TestGateway.ValidKey + "&x=1"));
+        Assert.True(ok.StatusCode == HttpStatusCode.OK, $"{(int)ok.StatusCode} {await ok.Content.ReadAsStringAsync()}\n{gateway.Output()}");
+        RecordedRequest seen = Assert.Single(backend.Requests);
+        Assert.Equal("/things/7?x=1", seen.RawTarget);
+        string? authorization = seen.Header("Authorization");
+        Assert.NotNull(authorization);
+        Assert.True(metadata.TryValidateIdToken(authorization["Bearer ".Length..], audience, out string? tokenError), tokenError);
+        Assert.Equal("acme", seen.Header("X-Portcullis-Consumer"));
+
+        HttpResponseMessage missing = await client.GetAsync(new Uri(gateway.Address, "/things/7"));
+        Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
+        using JsonDocument error = JsonDocument.Parse(await missing.Content.ReadAsStringAsync());
+        Assert.Equal(401, error.RootElement.GetProperty("code").GetInt32());
+
+        // The request lines reach stdout as Cloud Logging JSON (batched: wait for them).
+        JsonElement[] requestLines = await gateway.WaitForLinesAsync(
+            line => line.TryGetProperty("httpRequest", out _), count: 2);
+        JsonElement first = requestLines.Single(l => l.GetProperty("httpRequest").GetProperty("status").GetInt32() == 200);
+        Assert.Equal("/things/7?x=1", first.GetProperty("httpRequest").GetProperty("requestUrl").GetString());
+        Assert.Equal("INFO", first.GetProperty("severity").GetString());
+        Assert.DoesNotContain(TestGateway.ValidKey, gateway.Output(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ServiceControl_WithAccessTokens()
+    {
+        await using EchoBackend backend = await EchoBackend.StartAsync();
+        await using FakeMetadataServer metadata = await FakeMetadataServer.StartAsync();
+        await using FakeServiceControl serviceControl = await FakeServiceControl.StartAsync();
+        await using GatewayProcess gateway = await StartAsync(
+            backend,
+            metadata,
+            ("PORTCULLIS_KEYS", "servicecontrol"),
+            ("PORTCULLIS_SERVICE_CONTROL_URL", serviceControl.BaseAddress.ToString()));
+
+        using var client = new HttpClient();
+        HttpResponseMessage ok = await client.GetAsync(new Uri(gateway.Address, "/things/7?key=AIzaSyFakeGoogleKey0000000000000000000"));
+        Assert.True(ok.StatusCode == HttpStatusCode.OK, $"{(int)ok.StatusCode} {await ok.Content.ReadAsStringAsync()}\n{gateway.Output()}");
+        Assert.True(metadata.AccessTokenRequests > 0, "Service Control was called without an access token from the metadata server");
+    }
+
+    private async Task<GatewayProcess> StartAsync(EchoBackend backend, FakeMetadataServer metadata, params (string Name, string Value)[] extra)
+    {
+        string configPath = Path.Combine(WorkDirectory, $"openapi-{Guid.NewGuid():N}.yaml");
+        string keyringPath = Path.Combine(WorkDirectory, $"keyring-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(configPath, Configs.Things.Replace("{backend}", backend.BaseAddress.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal));
+        await File.WriteAllTextAsync(keyringPath, Keyring.Serialize(TestGateway.DefaultKeys()));
+        int port = FreePort();
+        var start = new ProcessStartInfo(Binary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["K_SERVICE"] = "portcullis-aot-test";
+        start.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["PORTCULLIS_BIND"] = "loopback";
+        start.Environment["PORTCULLIS_CONFIG"] = configPath;
+        start.Environment["PORTCULLIS_KEYS"] = keyringPath;
+        start.Environment["GCE_METADATA_HOST"] = metadata.HostAndPort;
+        foreach ((string name, string value) in extra)
+        {
+            start.Environment[name] = value;
+        }
+
+        var gateway = new GatewayProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}"));
+        await gateway.WaitUntilListeningAsync();
+        return gateway;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Functions.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Functions.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    private static async Task<(int Exit, string Output)> RunAsync(string file, string[] arguments, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cancel.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    /// <summary>A running gateway process and everything it printed.</summary>
+    private sealed class GatewayProcess : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly ConcurrentQueue<string> _lines = new();
+
+        public GatewayProcess(Process process, Uri address)
+        {
+            _process = process;
+            Address = address;
+            _process.OutputDataReceived += (_, e) => Collect(e.Data);
+            _process.ErrorDataReceived += (_, e) => Collect(e.Data);
+            _process.BeginOutputReadLine();
+            _process.BeginErrorReadLine();
+        }
+
+        public Uri Address { get; }
+
+        public string Output() => string.Join('\n', _lines);
+
+        public async Task WaitUntilListeningAsync()
+        {
+            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+            var deadline = Stopwatch.StartNew();
+            while (deadline.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                Assert.False(_process.HasExited, "the gateway exited:\n" + Output());
+                try
+                {
+                    // Any answer means it is listening (404 for a path that is no route).
+                    await client.GetAsync(new Uri(Address, "/portcullis-aot-probe"));
+                    return;
+                }
+                catch (HttpRequestException)
+                {
+                    await Task.Delay(50);
+                }
+            }
+
+            Assert.Fail("the gateway did not start listening:\n" + Output());
+        }
+
+        public async Task<JsonElement[]> WaitForLinesAsync(Func<JsonElement, bool> match, int count)
+        {
+            var deadline = Stopwatch.StartNew();
+            while (true)
+            {
+                JsonElement[] found = [.. _lines.Select(Parse).Where(l => l is { } json && match(json)).Select(l => l!.Value)];
+                if (found.Length >= count || deadline.Elapsed > TimeSpan.FromSeconds(10))
+                {
+                    Assert.True(found.Length >= count, $"expected {count} matching JSON lines on stdout:\n{Output()}");
+                    return found;
+                }
+
+                await Task.Delay(50);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+
+            _process.Dispose();
+        }
+
+        private static JsonElement? Parse(string line)
+        {
+            try
+            {
+                return JsonDocument.Parse(line).RootElement.Clone();
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+
+        private void Collect(string? line)
+        {
+            if (line is not null)
+            {
+                _lines.Enqueue(line);
+            }
+        }
+    }
+}

@@ -38,7 +38,7 @@ public sealed record HttpRequestInfo(
     {
         written = 0;
         // Microseconds, rounded: "12.500 ms".
-        long micros = (Latency.Ticks + (TimeSpan.TicksPerMicrosecond / 2)) / TimeSpan.TicksPerMicrosecond;
+        long micros = (Math.Max(0, Latency.Ticks) + (TimeSpan.TicksPerMicrosecond / 2)) / TimeSpan.TicksPerMicrosecond;
         if (!Append(destination, ref written, RequestMethod) || !Append(destination, ref written, " ")
             || !Append(destination, ref written, RequestUrl) || !Append(destination, ref written, " ")
             || !Status.TryFormat(destination[written..], out int n, provider: CultureInfo.InvariantCulture))

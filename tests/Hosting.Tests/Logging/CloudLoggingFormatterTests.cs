@@ -86,6 +86,7 @@ public sealed class CloudLoggingFormatterTests
     [InlineData(20_000_000L, "2s", "2000.000 ms")]
     [InlineData(15_000_001L, "1.5000001s", "1500.000 ms")]
     [InlineData(36_000_000_000L, "3600s", "3600000.000 ms")]
+    [InlineData(-10L, "0s", "0.000 ms")]
     public void Write_Latency_IsAProtobufDuration_AndTheMessageInMilliseconds(long ticks, string duration, string milliseconds)
     {
         var request = new HttpRequestInfo("GET", "/x", 200, TimeSpan.FromTicks(ticks), null, null, null, "HTTP/1.1", null);

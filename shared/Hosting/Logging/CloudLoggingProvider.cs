@@ -93,18 +93,23 @@ public sealed class CloudLoggingProvider : ILoggerProvider, ISupportExternalScop
         line.ResetWrittenCount();
         _formatter.WriteJson(entry, category, _scopes, line);
         line.Write("\n"u8);
-        if (_stopped || Interlocked.Add(ref _pendingBytes, line.WrittenCount) > MaxPendingBytes)
+        if (Interlocked.Add(ref _pendingBytes, line.WrittenCount) <= MaxPendingBytes)
         {
-            Interlocked.Add(ref _pendingBytes, -line.WrittenCount);
-            Interlocked.Increment(ref _dropped);
-            return;
+            ThreadBuffer buffer = _local.Value!;
+            lock (buffer.Gate)
+            {
+                // Checked under the buffer's lock: the writer sets it before its last drain, which
+                // takes this lock, so a line either makes that drain or is counted as dropped.
+                if (!_stopped)
+                {
+                    buffer.Pending.Write(line.WrittenSpan);
+                    return;
+                }
+            }
         }
 
-        ThreadBuffer buffer = _local.Value!;
-        lock (buffer.Gate)
-        {
-            buffer.Pending.Write(line.WrittenSpan);
-        }
+        Interlocked.Add(ref _pendingBytes, -line.WrittenCount);
+        Interlocked.Increment(ref _dropped);
     }
 
     private async Task WriteLoopAsync()

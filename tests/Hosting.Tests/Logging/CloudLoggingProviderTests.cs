@@ -94,6 +94,23 @@ public sealed class CloudLoggingProviderTests
             lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("message").GetString()!).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public void LinesAfterDispose_AreCountedAsDropped_NotWritten()
+    {
+        var output = new MemoryStream();
+        var provider = new CloudLoggingProvider(Formatter(), output);
+        ILogger logger = provider.CreateLogger("Test.Category");
+        provider.Dispose();
+        long written = output.Length;
+
+#pragma warning disable CA1848 // a test of the provider
+        logger.LogWarning("too late");
+#pragma warning restore CA1848
+
+        Assert.Equal(1, provider.Dropped);
+        Assert.Equal(written, output.Length);
+    }
+
     private static CloudLoggingFormatter Formatter() =>
         new(new StaticOptions(new CloudLoggingFormatterOptions { ProjectId = "p" }));
 

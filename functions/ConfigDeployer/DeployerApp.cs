@@ -43,7 +43,6 @@ public static class DeployerApp
             return 1;
         }
 
-        await app.RunAsync().ConfigureAwait(false);
-        return 0;
+        return await FunctionHost.RunAsync(app, "portcullis config deployer").ConfigureAwait(false);
     }
 }

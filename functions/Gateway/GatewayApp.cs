@@ -138,7 +138,6 @@ public static class GatewayApp
             return 1;
         }
 
-        await app.RunAsync().ConfigureAwait(false);
-        return 0;
+        return await FunctionHost.RunAsync(app, "portcullis gateway").ConfigureAwait(false);
     }
 }

@@ -75,6 +75,27 @@ public static class FunctionHost
         return builder;
     }
 
+    /// <summary>
+    /// Runs the built function until it is stopped. A port that cannot be listened on (in use, or
+    /// not allowed) is a clear one-line error and exit code 1, not an unhandled exception that
+    /// aborts the process with a stack trace.
+    /// </summary>
+    public static async Task<int> RunAsync(WebApplication app, string name)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        try
+        {
+            await app.RunAsync().ConfigureAwait(false);
+            return 0;
+        }
+        catch (IOException e)
+        {
+            // RunAsync has disposed the app on its way out.
+            await Console.Error.WriteLineAsync($"{name}: cannot listen: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+    }
+
     private static IPAddress ResolveAddress(string? bind, bool allInterfaces)
     {
         if (!string.IsNullOrEmpty(bind))

@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Portcullis.Gateway.Tests;
 
-/// <summary>The gateway as a process: an invalid config at start is fatal and every problem is printed.</summary>
+/// <summary>The gateway as a process: an invalid config or a busy port at start is fatal, with a clear message.</summary>
 public sealed class GatewayStartupTests
 {
     [Fact]
@@ -45,6 +45,37 @@ public sealed class GatewayStartupTests
         Assert.Contains("'ghost'", errors, StringComparison.Ordinal);
         Assert.Contains("partial-segment", errors, StringComparison.Ordinal);
         Assert.Contains($"{config}:8:", errors, StringComparison.Ordinal);
+        _ = await stdout;
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task PortInUse_ExitsWithOne_AndSaysSo_NoStackTrace()
+    {
+        using var busy = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        busy.Start();
+        int port = ((System.Net.IPEndPoint)busy.LocalEndpoint).Port;
+        string directory = Directory.CreateTempSubdirectory("portcullis-start-").FullName;
+        string config = Path.Combine(directory, "openapi.yaml");
+        await File.WriteAllTextAsync(config, Infrastructure.Configs.Things.Replace("{backend}", "http://127.0.0.1:9", StringComparison.Ordinal));
+
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Portcullis.Gateway.dll"));
+        foreach (string arg in new[] { "--PORT", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--PORTCULLIS_BIND", "loopback", "--PORTCULLIS_CONFIG", config, "--PORTCULLIS_BACKEND_AUTH", "off", "--PORTCULLIS_KEYS", Path.Combine(directory, "none.json") })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+
+        string errors = await stderr;
+        Assert.Equal(1, process.ExitCode);
+        Assert.Contains("portcullis gateway: cannot listen:", errors, StringComparison.Ordinal);
+        Assert.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", errors, StringComparison.Ordinal);
         _ = await stdout;
         Directory.Delete(directory, recursive: true);
     }

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Portcullis.Gateway.Tests.Infrastructure;
 
 namespace Portcullis.Gateway.Tests;
 
@@ -23,29 +23,13 @@ public sealed class GatewayStartupTests
                 get: { operationId: b }
             """);
 
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Portcullis.Gateway.dll"));
-        foreach (string arg in new[] { "--PORT", "0", "--PORTCULLIS_BIND", "loopback", "--PORTCULLIS_CONFIG", config, "--PORTCULLIS_KEYS", Path.Combine(directory, "none.json") })
-        {
-            start.ArgumentList.Add(arg);
-        }
+        (int exitCode, _, string errors) = await ProcessRun.GatewayAsync(
+            "--PORT", "0", "--PORTCULLIS_BIND", "loopback", "--PORTCULLIS_CONFIG", config, "--PORTCULLIS_KEYS", Path.Combine(directory, "none.json"));
 
-        using Process process = Process.Start(start)!;
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-
-        string errors = await stderr;
-        Assert.Equal(1, process.ExitCode);
+        Assert.Equal(1, exitCode);
         Assert.Contains("'ghost'", errors, StringComparison.Ordinal);
         Assert.Contains("partial-segment", errors, StringComparison.Ordinal);
         Assert.Contains($"{config}:8:", errors, StringComparison.Ordinal);
-        _ = await stdout;
         Directory.Delete(directory, recursive: true);
     }
 
@@ -57,26 +41,16 @@ public sealed class GatewayStartupTests
         int port = ((System.Net.IPEndPoint)busy.LocalEndpoint).Port;
         string directory = Directory.CreateTempSubdirectory("portcullis-start-").FullName;
         string config = Path.Combine(directory, "openapi.yaml");
-        await File.WriteAllTextAsync(config, Infrastructure.Configs.Things.Replace("{backend}", "http://127.0.0.1:9", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(config, Configs.Things.Replace("{backend}", "http://127.0.0.1:9", StringComparison.Ordinal));
 
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Portcullis.Gateway.dll"));
-        foreach (string arg in new[] { "--PORT", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--PORTCULLIS_BIND", "loopback", "--PORTCULLIS_CONFIG", config, "--PORTCULLIS_BACKEND_AUTH", "off", "--PORTCULLIS_KEYS", Path.Combine(directory, "none.json") })
-        {
-            start.ArgumentList.Add(arg);
-        }
+        (int exitCode, _, string errors) = await ProcessRun.GatewayAsync(
+            "--PORT", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--PORTCULLIS_BIND", "loopback", "--PORTCULLIS_CONFIG", config,
+            "--PORTCULLIS_BACKEND_AUTH", "off", "--PORTCULLIS_KEYS", Path.Combine(directory, "none.json"));
 
-        using Process process = Process.Start(start)!;
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-
-        string errors = await stderr;
-        Assert.Equal(1, process.ExitCode);
+        Assert.Equal(1, exitCode);
         Assert.Contains("portcullis gateway: cannot listen:", errors, StringComparison.Ordinal);
         Assert.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), errors, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", errors, StringComparison.Ordinal);
-        _ = await stdout;
         Directory.Delete(directory, recursive: true);
     }
 }

@@ -36,14 +36,14 @@ public sealed class NativeAotGatewayTests(NativeAotGatewayTests.Build build) : I
             string root = RepositoryRoot();
             Directory = System.IO.Directory.CreateTempSubdirectory("portcullis-aot-").FullName;
             string rid = RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "linux-arm64" : "linux-x64";
-            (int exit, string output) = await RunAsync(
+            (int exit, string stdout, string stderr) = await ProcessRun.RunAsync(
                 "dotnet",
                 ["publish", Path.Combine(root, "functions", "Gateway", "Portcullis.Gateway.csproj"), "-c", "Release", "-r", rid,
                  "-p:PublishAot=true", "-o", Path.Combine(Directory, "publish"), "-nologo"],
                 TimeSpan.FromMinutes(10));
-            Assert.True(exit == 0, $"Native AOT publish failed ({exit}):\n{output}");
+            Assert.True(exit == 0, $"Native AOT publish failed ({exit}):\n{stdout}{stderr}");
             Binary = Path.Combine(Directory, "publish", "Portcullis.Gateway");
-            Assert.True(File.Exists(Binary), $"no native binary at {Binary}:\n{output}");
+            Assert.True(File.Exists(Binary), $"no native binary at {Binary}:\n{stdout}{stderr}");
         }
 
         public Task DisposeAsync()
@@ -150,22 +150,6 @@ public sealed class NativeAotGatewayTests(NativeAotGatewayTests.Build build) : I
         }
 
         throw new InvalidOperationException("Functions.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    private static async Task<(int Exit, string Output)> RunAsync(string file, string[] arguments, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        await process.WaitForExitAsync(cancel.Token);
-        return (process.ExitCode, await stdout + await stderr);
     }
 
     /// <summary>A running gateway process and everything it printed.</summary>

@@ -34,7 +34,7 @@ public sealed class ApiPolicy
         var locations = keyLocations.Concat(operations.SelectMany(o => o.KeyLocations)).Distinct().ToList();
         KeyQueryNames = locations.Where(l => l.Kind == KeyLocationKind.Query).Select(l => l.Name).ToFrozenSet(StringComparer.Ordinal);
         IsKeyQueryName = Filter(KeyQueryNames);
-        MayCarryKey = Filter(KeyQueryNames.Union(DefaultKeyQueryNames).ToFrozenSet(StringComparer.Ordinal));
+        MayCarryKey = Filter(KeyQueryNames.Union(s_defaultKeyQueryNames).ToFrozenSet(StringComparer.Ordinal));
         KeyHeaderNames = [.. locations.Where(l => l.Kind == KeyLocationKind.Header).Select(l => l.Name).Distinct(StringComparer.OrdinalIgnoreCase)];
     }
 
@@ -68,11 +68,11 @@ public sealed class ApiPolicy
     /// <summary>Every query parameter that is an API-key location anywhere in this API; removed before forwarding.</summary>
     public FrozenSet<string> KeyQueryNames { get; }
 
-    /// <summary>The query names of ESPv2's default key locations (<see cref="KeyLocation.Defaults"/>) as a filter.</summary>
-    public static Func<ReadOnlySpan<char>, bool> MayCarryKeyByDefault { get; } = Filter(DefaultKeyQueryNames);
-
-    private static FrozenSet<string> DefaultKeyQueryNames =>
+    private static readonly FrozenSet<string> s_defaultKeyQueryNames =
         KeyLocation.Defaults.Where(l => l.Kind == KeyLocationKind.Query).Select(l => l.Name).ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>The query names of ESPv2's default key locations (<see cref="KeyLocation.Defaults"/>) as a filter.</summary>
+    public static Func<ReadOnlySpan<char>, bool> MayCarryKeyByDefault { get; } = Filter(s_defaultKeyQueryNames);
 
     /// <summary><see cref="KeyQueryNames"/> as a filter for <see cref="Http.QueryString.Remove"/>: made once, looked up without allocating.</summary>
     public Func<ReadOnlySpan<char>, bool> IsKeyQueryName { get; }

@@ -109,8 +109,8 @@ public static class GatewayApp
 
         var endpoint = app.Services.GetRequiredService<GatewayEndpoint>();
         var telemetry = app.Services.GetRequiredService<RequestTelemetry>();
-        app.Use(next => context => telemetry.InvokeAsync(context, next));
-        app.Run(endpoint.HandleAsync);
+        Func<HttpContext, RequestFacts, ValueTask> handler = endpoint.HandleAsync;
+        app.Run(context => telemetry.InvokeAsync(context, handler));
         return app;
     }
 

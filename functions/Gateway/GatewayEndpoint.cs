@@ -32,30 +32,30 @@ internal sealed class GatewayEndpoint(
     GatewayOptions options,
     ILogger<GatewayEndpoint> logger)
 {
-    public Task HandleAsync(HttpContext context)
+    /// <summary>Answers one request; <paramref name="facts"/> collects what the request log line reports.</summary>
+    public ValueTask HandleAsync(HttpContext context, RequestFacts facts)
     {
         if (RequestGuards.Check(context.Request) is { } refused)
         {
-            return RequestGuards.RefuseAsync(context, refused);
+            return new(RequestGuards.RefuseAsync(context, refused));
         }
 
         ApiPolicy policy = sources.Config.Target.Current
             ?? throw new InvalidOperationException("The gateway started without a config.");
-        RequestFacts facts = context.Features.Get<RequestFacts>() ?? new RequestFacts();
 
         string rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
         SplitTarget(rawTarget, out string rawPath, out string query);
         PathError pathError = PathNormalizer.TryNormalize(rawPath, out string path);
         if (pathError != PathError.None)
         {
-            return ErrorResponses.WriteAsync(context, pathError switch
+            return new(ErrorResponses.WriteAsync(context, pathError switch
             {
                 PathError.Fragment => GatewayError.PathFragment,
                 PathError.TooLong => GatewayError.PathTooLong,
                 PathError.MalformedEscape => GatewayError.PathMalformedEscape,
                 PathError.NotAbsolute => GatewayError.PathNotAbsolute,
                 _ => GatewayError.PathInvalidCharacter,
-            });
+            }));
         }
 
         RouteMatch match = policy.Routes.TryMatch(context.Request.Method, path);
@@ -65,8 +65,8 @@ internal sealed class GatewayEndpoint(
             {
                 // Gateway-answered preflight: no key, never forwarded.
                 return cors.TryAnswerPreflight(context, policy.KeyHeaderNames)
-                    ? Task.CompletedTask
-                    : ErrorResponses.WriteAsync(context, StatusCodes.Status400BadRequest, CorsPolicy.PreflightRefused);
+                    ? ValueTask.CompletedTask
+                    : new(ErrorResponses.WriteAsync(context, StatusCodes.Status400BadRequest, CorsPolicy.PreflightRefused));
             }
 
             cors.OnActualRequest(context);
@@ -74,9 +74,9 @@ internal sealed class GatewayEndpoint(
 
         if (match.Outcome != RouteOutcome.Matched)
         {
-            return match.Outcome == RouteOutcome.MethodNotAllowed
+            return new(match.Outcome == RouteOutcome.MethodNotAllowed
                 ? ErrorResponses.WriteAsync(context, GatewayError.MethodNotAllowed, match.Template?.Text)
-                : ErrorResponses.WriteAsync(context, GatewayError.NoRoute);
+                : ErrorResponses.WriteAsync(context, GatewayError.NoRoute));
         }
 
         ApiOperation operation = match.Operation!;
@@ -88,7 +88,7 @@ internal sealed class GatewayEndpoint(
             key = KeyExtractor.Extract(operation.KeyLocations, query, new HeaderSource(context.Request.Headers));
             if (key is null && operation.KeyRequirement == KeyRequirement.Required)
             {
-                return ErrorResponses.WriteAsync(context, GatewayError.MissingKey);
+                return new(ErrorResponses.WriteAsync(context, GatewayError.MissingKey));
             }
         }
 
@@ -98,7 +98,7 @@ internal sealed class GatewayEndpoint(
         return CheckAndForwardAsync(context, policy, operation, key, target, facts);
     }
 
-    private async Task CheckAndForwardAsync(HttpContext context, ApiPolicy policy, ApiOperation operation, string? key, string target, RequestFacts facts)
+    private async ValueTask CheckAndForwardAsync(HttpContext context, ApiPolicy policy, ApiOperation operation, string? key, string target, RequestFacts facts)
     {
         KeyRecord? record = null;
         KeySourceResult result = default;

@@ -52,17 +52,21 @@ internal sealed class RequestTelemetry
     /// <summary>This gateway's meter.</summary>
     public Meter Meter { get; }
 
-    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    /// <summary>
+    /// Runs <paramref name="handler"/> for the request inside its trace scope and writes the request
+    /// line when it ends. The handler is called directly with the request's facts (no middleware
+    /// step, no feature lookup).
+    /// </summary>
+    public async Task InvokeAsync(HttpContext context, Func<HttpContext, RequestFacts, ValueTask> handler)
     {
         long start = Stopwatch.GetTimestamp();
         var facts = new RequestFacts();
-        context.Features.Set(facts);
         string? traceId = TraceScope.ParseTraceId(context.Request.Headers.TraceParent, context.Request.Headers["X-Cloud-Trace-Context"]);
         using IDisposable? scope = traceId is null ? null : _logger.BeginScope(new TraceState(traceId));
         bool failed = true;
         try
         {
-            await next(context).ConfigureAwait(false);
+            await handler(context, facts).ConfigureAwait(false);
             failed = false;
         }
         finally
@@ -116,18 +120,8 @@ internal sealed class RequestTelemetry
     }
 
     /// <summary>The request target with every API-key query parameter removed (this API's and the default <c>key</c> and <c>api_key</c>).</summary>
-    internal static string SafeUrl(string rawTarget, ApiPolicy? policy)
-    {
-        int q = rawTarget.IndexOf('?', StringComparison.Ordinal);
-        if (q < 0)
-        {
-            return rawTarget;
-        }
-
-        string query = rawTarget[q..];
-        string kept = QueryString.Remove(query, policy?.MayCarryKey ?? ApiPolicy.MayCarryKeyByDefault);
-        return ReferenceEquals(kept, query) ? rawTarget : rawTarget[..q] + kept;
-    }
+    internal static string SafeUrl(string rawTarget, ApiPolicy? policy) =>
+        QueryString.RemoveFromTarget(rawTarget, policy?.MayCarryKey ?? ApiPolicy.MayCarryKeyByDefault);
 
     // A referring page's own query may hold a key (a browser app that put it in its URL).
     private static string WithoutQuery(string url)

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Portcullis.PolicyEngine.Http;
 
 /// <summary>
@@ -34,17 +32,36 @@ public static class QueryString
     /// Returns <paramref name="query"/> without any parameter whose name <paramref name="isRemoved"/> accepts
     /// (every occurrence). Returns the same instance when nothing is removed.
     /// </summary>
-    public static string Remove(string query, Func<ReadOnlySpan<char>, bool> isRemoved)
+    public static string Remove(string query, Func<ReadOnlySpan<char>, bool> isRemoved) =>
+        RemoveCore(default, Body(query), isRemoved) ?? query;
+
+    /// <summary>
+    /// Returns the request target <paramref name="target"/> (<c>/path?query</c>) with every parameter
+    /// <paramref name="isRemoved"/> accepts taken out of its query, as one new string; the same instance
+    /// when nothing is removed.
+    /// </summary>
+    public static string RemoveFromTarget(string target, Func<ReadOnlySpan<char>, bool> isRemoved)
     {
-        ReadOnlySpan<char> body = Body(query);
+        int q = target.IndexOf('?', StringComparison.Ordinal);
+        return q < 0 ? target : RemoveCore(target.AsSpan(0, q), target.AsSpan(q + 1), isRemoved) ?? target;
+    }
+
+    // prefix + the kept parameters of body ('?' before the first); null when nothing is removed.
+    private static string? RemoveCore(ReadOnlySpan<char> prefix, ReadOnlySpan<char> body, Func<ReadOnlySpan<char>, bool> isRemoved)
+    {
         if (body.IsEmpty)
         {
-            return query;
+            return null;
         }
 
-        StringBuilder? kept = null;
-        int start = 0;
+        // What is kept is never longer than what came in: built in one buffer, one string at the end.
+        int capacity = prefix.Length + body.Length + 1;
+        char[]? rented = null;
+        Span<char> buffer = capacity <= 512 ? stackalloc char[512] : (rented = System.Buffers.ArrayPool<char>.Shared.Rent(capacity));
+        prefix.CopyTo(buffer);
+        int length = prefix.Length;
         bool removedAny = false;
+        int start = 0;
         while (start <= body.Length)
         {
             int amp = body[start..].IndexOf('&');
@@ -59,19 +76,21 @@ public static class QueryString
             }
             else
             {
-                kept ??= new StringBuilder(body.Length + 1);
-                kept.Append(kept.Length == 0 ? '?' : '&').Append(pair);
+                buffer[length] = length == prefix.Length ? '?' : '&';
+                pair.CopyTo(buffer[(length + 1)..]);
+                length += 1 + pair.Length;
             }
 
             start = end + 1;
         }
 
-        if (!removedAny)
+        string? result = removedAny ? new string(buffer[..length]) : null;
+        if (rented is not null)
         {
-            return query;
+            System.Buffers.ArrayPool<char>.Shared.Return(rented);
         }
 
-        return kept?.ToString() ?? string.Empty;
+        return result;
     }
 
     /// <summary>Percent-decodes a query component (a '+' stays a '+').</summary>

@@ -42,6 +42,39 @@ public sealed class QueryStringTests
     }
 
     [Theory]
+    [InlineData("/things?key=K", "/things")]
+    [InlineData("/things?a=1&key=K&b=%2F", "/things?a=1&b=%2F")]
+    [InlineData("/v1/a%2Fb?api_key=K&k%65y=L&x", "/v1/a%2Fb?x")]
+    [InlineData("/things?&&key=K&", "/things")]
+    [InlineData("/?key", "/")]
+    public void RemoveFromTarget_KeepsThePath_AndTheOtherParameters(string target, string expected)
+    {
+        Assert.Equal(expected, QueryString.RemoveFromTarget(target, s_isKey));
+    }
+
+    [Theory]
+    [InlineData("/things")]
+    [InlineData("/things?")]
+    [InlineData("/things?a=1&keys=2")]
+    [InlineData("/things?a=1&&b=2")]
+    public void RemoveFromTarget_NothingToRemove_ReturnsSameInstance(string target)
+    {
+        Assert.Same(target, QueryString.RemoveFromTarget(target, s_isKey));
+    }
+
+    [Fact]
+    public void Remove_LongQuery_KeepsEveryOtherParameter()
+    {
+        // Longer than the stack buffer: the pooled buffer path.
+        string others = string.Join('&', Enumerable.Range(0, 300).Select(i => $"p{i}=v{i}"));
+        string query = "?key=K&" + others + "&api_key=L";
+
+        Assert.Equal("?" + others, QueryString.Remove(query, s_isKey));
+        Assert.Equal("/x/y?" + others, QueryString.RemoveFromTarget("/x/y" + query, s_isKey));
+        Assert.Equal("/x/y?" + others, QueryString.RemoveFromTarget("/x/y?" + others + "&key=K", s_isKey));
+    }
+
+    [Theory]
     [InlineData("?a=1&key=K&key=L", "key", "K")]
     [InlineData("a=1", "a", "1")]
     [InlineData("?flag&x=1", "flag", "")]

@@ -109,7 +109,7 @@ public sealed class NativeAotGatewayTests(NativeAotGatewayTests.Build build) : I
         string keyringPath = Path.Combine(WorkDirectory, $"keyring-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(configPath, Configs.Things.Replace("{backend}", backend.BaseAddress.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal));
         await File.WriteAllTextAsync(keyringPath, Keyring.Serialize(TestGateway.DefaultKeys()));
-        int port = FreePort();
+        int port = GatewayProcess.FreePort();
         var start = new ProcessStartInfo(Binary)
         {
             RedirectStandardOutput = true,
@@ -132,13 +132,6 @@ public sealed class NativeAotGatewayTests(NativeAotGatewayTests.Build build) : I
         return gateway;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     private static string RepositoryRoot()
     {
         for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -153,92 +146,4 @@ public sealed class NativeAotGatewayTests(NativeAotGatewayTests.Build build) : I
     }
 
     /// <summary>A running gateway process and everything it printed.</summary>
-    private sealed class GatewayProcess : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly ConcurrentQueue<string> _lines = new();
-
-        public GatewayProcess(Process process, Uri address)
-        {
-            _process = process;
-            Address = address;
-            _process.OutputDataReceived += (_, e) => Collect(e.Data);
-            _process.ErrorDataReceived += (_, e) => Collect(e.Data);
-            _process.BeginOutputReadLine();
-            _process.BeginErrorReadLine();
-        }
-
-        public Uri Address { get; }
-
-        public string Output() => string.Join('\n', _lines);
-
-        public async Task WaitUntilListeningAsync()
-        {
-            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-            var deadline = Stopwatch.StartNew();
-            while (deadline.Elapsed < TimeSpan.FromSeconds(30))
-            {
-                Assert.False(_process.HasExited, "the gateway exited:\n" + Output());
-                try
-                {
-                    // Any answer means it is listening (404 for a path that is no route).
-                    await client.GetAsync(new Uri(Address, "/portcullis-aot-probe"));
-                    return;
-                }
-                catch (HttpRequestException)
-                {
-                    await Task.Delay(50);
-                }
-            }
-
-            Assert.Fail("the gateway did not start listening:\n" + Output());
-        }
-
-        public async Task<JsonElement[]> WaitForLinesAsync(Func<JsonElement, bool> match, int count)
-        {
-            var deadline = Stopwatch.StartNew();
-            while (true)
-            {
-                JsonElement[] found = [.. _lines.Select(Parse).Where(l => l is { } json && match(json)).Select(l => l!.Value)];
-                if (found.Length >= count || deadline.Elapsed > TimeSpan.FromSeconds(10))
-                {
-                    Assert.True(found.Length >= count, $"expected {count} matching JSON lines on stdout:\n{Output()}");
-                    return found;
-                }
-
-                await Task.Delay(50);
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-
-            _process.Dispose();
-        }
-
-        private static JsonElement? Parse(string line)
-        {
-            try
-            {
-                return JsonDocument.Parse(line).RootElement.Clone();
-            }
-            catch (JsonException)
-            {
-                return null;
-            }
-        }
-
-        private void Collect(string? line)
-        {
-            if (line is not null)
-            {
-                _lines.Enqueue(line);
-            }
-        }
-    }
 }

@@ -26,6 +26,11 @@ public static class GatewayApp
         WebApplicationBuilder builder = FunctionHost.CreateBuilder(args);
         GatewayOptions options = GatewayOptions.FromConfiguration(builder.Configuration);
         IServiceCollection services = builder.Services;
+        if (options.InlineIo)
+        {
+            InlineIo.EnableInKestrel(services);
+        }
+
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<GatewaySources>();
@@ -120,6 +125,12 @@ public static class GatewayApp
         WebApplication? app;
         try
         {
+            // Before Build: reading the config from Secret Manager opens the process's first socket.
+            if (GatewayOptions.ReadInlineIo(new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build()))
+            {
+                InlineIo.EnableInRuntime();
+            }
+
             app = Build(args, out IReadOnlyList<string> errors);
             if (app is null)
             {

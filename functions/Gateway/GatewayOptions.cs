@@ -36,6 +36,12 @@ internal sealed record GatewayOptions
     /// <summary>Dev only: every backend address takes this scheme, host and port.</summary>
     public Uri? BackendOverride { get; init; }
 
+    /// <summary>
+    /// <c>PORTCULLIS_INLINE_IO</c> (default on): socket completions and the request code run on the
+    /// I/O threads instead of hopping to the thread pool (see <see cref="InlineIo"/>).
+    /// </summary>
+    public bool InlineIo { get; init; } = true;
+
     public static GatewayOptions FromConfiguration(IConfiguration config)
     {
         string keys = Value(config, "PORTCULLIS_KEYS", ".portcullis/keyring.json");
@@ -129,8 +135,23 @@ internal sealed record GatewayOptions
             BackendAuth = auth == "idtoken",
             BackendOverride = overrideUri,
             Cors = Portcullis.Gateway.Cors.CorsPolicy.FromConfiguration(config),
+            InlineIo = ReadInlineIo(config),
         };
     }
+
+    /// <summary>Reads <c>PORTCULLIS_INLINE_IO</c> alone: the entry point needs it before anything opens a socket.</summary>
+    public static bool ReadInlineIo(IConfiguration config)
+    {
+        string inline = Value(config, InlineIoSetting, "on");
+        return inline switch
+        {
+            "on" => true,
+            "off" => false,
+            _ => throw new InvalidOperationException($"{InlineIoSetting} must be 'on' or 'off', not '{inline}'."),
+        };
+    }
+
+    private const string InlineIoSetting = "PORTCULLIS_INLINE_IO";
 
     private static string Value(IConfiguration config, string name, string fallback) =>
         config[name] is { Length: > 0 } value ? value : fallback;

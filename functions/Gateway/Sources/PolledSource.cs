@@ -55,6 +55,10 @@ internal sealed class PolledSource<T>
         }
 
         _lastVersion = document.Version;
+
+        // Parsing a config or a 100,000-key keyring takes milliseconds to a good part of a second:
+        // never on a socket's I/O thread, where the read may have completed (InlineIo).
+        await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         ParseResult result = _parse(document.Content);
         if (result.Value is null)
         {

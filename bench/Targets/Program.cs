@@ -1,6 +1,8 @@
 // The peers Portcullis is measured against, one process each (bench/run starts them):
 //   backend PORT          a minimal Kestrel backend: 200 "ok" (the physical limit)
-//   yarp PORT BACKEND     a bare YARP IHttpForwarder proxy, no checks (what a .NET user writes by hand)
+//   yarp PORT BACKEND     a bare YARP IHttpForwarder proxy, no checks (what a .NET user writes by hand);
+//                         with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 also Kestrel's inline
+//                         scheduling: the same inline I/O the gateway runs with by default
 //   fakes                 fake metadata server + fake Service Control (every key valid); prints their addresses
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -64,6 +66,11 @@ static async Task RunYarpAsync(int port, string backend)
         k.Listen(IPAddress.Loopback, port);
     });
     builder.Services.AddHttpForwarder();
+    if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") == "1")
+    {
+        builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
+    }
+
     WebApplication app = builder.Build();
     var invoker = new HttpMessageInvoker(new SocketsHttpHandler
     {

@@ -1,10 +1,8 @@
-using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Portcullis.Gateway.Tests.Infrastructure;
-using Portcullis.PolicyEngine.Keys;
 using Portcullis.Testing;
 
 namespace Portcullis.Gateway.Tests;
@@ -60,38 +58,13 @@ public sealed class InlineIoTests
     {
         await using EchoBackend backend = await EchoBackend.StartAsync();
         string directory = Directory.CreateTempSubdirectory("portcullis-inline-").FullName;
-        string config = Path.Combine(directory, "openapi.yaml");
-        string keyring = Path.Combine(directory, "keyring.json");
-        await File.WriteAllTextAsync(config, Configs.Things.Replace("{backend}", backend.BaseAddress.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal));
-        await File.WriteAllTextAsync(keyring, Keyring.Serialize(TestGateway.DefaultKeys()));
-        int port = GatewayProcess.FreePort();
-        var start = new ProcessStartInfo("dotnet")
+        await using (GatewayProcess gateway = await GatewayProcess.StartAsync(
+            "dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "Portcullis.Gateway.dll")],
+            directory,
+            backend.BaseAddress,
+            [("DOTNET_PROCESSOR_COUNT", "2"), ("PORTCULLIS_BACKEND_AUTH", "off"), ("PORTCULLIS_INLINE_IO", setting), (InlineIo.RuntimeVariable, runtimeVariable)]))
         {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Portcullis.Gateway.dll") },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["DOTNET_PROCESSOR_COUNT"] = "2";
-        start.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["PORTCULLIS_BIND"] = "loopback";
-        start.Environment["PORTCULLIS_CONFIG"] = config;
-        start.Environment["PORTCULLIS_KEYS"] = keyring;
-        start.Environment["PORTCULLIS_BACKEND_AUTH"] = "off";
-        start.Environment.Remove(InlineIo.RuntimeVariable);
-        if (setting is not null)
-        {
-            start.Environment["PORTCULLIS_INLINE_IO"] = setting;
-        }
-
-        if (runtimeVariable is not null)
-        {
-            start.Environment[InlineIo.RuntimeVariable] = runtimeVariable;
-        }
-
-        await using (var gateway = new GatewayProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}")))
-        {
-            await gateway.WaitUntilListeningAsync();
             using var client = new HttpClient();
             HttpResponseMessage ok = await client.GetAsync(new Uri(gateway.Address, "/things/7?key=" + TestGateway.ValidKey));
             Assert.True(ok.StatusCode == HttpStatusCode.OK, $"{(int)ok.StatusCode}\n{gateway.Output()}");

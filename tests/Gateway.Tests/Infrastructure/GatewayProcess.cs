@@ -27,8 +27,48 @@ internal sealed class GatewayProcess : IAsyncDisposable
     /// <summary>The process id, for looking at it from outside (<c>/proc</c>).</summary>
     public int Id => _process.Id;
 
-    /// <summary>A loopback port that was free a moment ago.</summary>
-    public static int FreePort()
+    /// <summary>
+    /// Starts <paramref name="file"/> on a free loopback port, serving <see cref="Configs.Things"/> against
+    /// <paramref name="backend"/> with <see cref="TestGateway.DefaultKeys"/> (both written into
+    /// <paramref name="directory"/>), and waits until it listens. <paramref name="environment"/> comes
+    /// last: a null value removes the variable.
+    /// </summary>
+    public static async Task<GatewayProcess> StartAsync(
+        string file, IEnumerable<string> arguments, string directory, Uri backend, IEnumerable<(string Name, string? Value)> environment)
+    {
+        string configPath = Path.Combine(directory, $"openapi-{Guid.NewGuid():N}.yaml");
+        string keyringPath = Path.Combine(directory, $"keyring-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(configPath, Configs.Things.Replace("{backend}", backend.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal));
+        await File.WriteAllTextAsync(keyringPath, Portcullis.PolicyEngine.Keys.Keyring.Serialize(TestGateway.DefaultKeys()));
+        int port = FreePort();
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["PORTCULLIS_BIND"] = "loopback";
+        start.Environment["PORTCULLIS_CONFIG"] = configPath;
+        start.Environment["PORTCULLIS_KEYS"] = keyringPath;
+        foreach ((string name, string? value) in environment)
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
+        var gateway = new GatewayProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}"));
+        await gateway.WaitUntilListeningAsync();
+        return gateway;
+    }
+
+    private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

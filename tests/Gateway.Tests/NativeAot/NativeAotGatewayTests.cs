@@ -1,11 +1,7 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Portcullis.Gateway.Tests.Infrastructure;
-using Portcullis.PolicyEngine.Keys;
 using Portcullis.Testing;
 
 namespace Portcullis.Gateway.Tests.NativeAot;
@@ -103,34 +99,9 @@ public sealed class NativeAotGatewayTests(NativeAotGatewayTests.Build build) : I
         Assert.True(metadata.AccessTokenRequests > 0, "Service Control was called without an access token from the metadata server");
     }
 
-    private async Task<GatewayProcess> StartAsync(EchoBackend backend, FakeMetadataServer metadata, params (string Name, string Value)[] extra)
-    {
-        string configPath = Path.Combine(WorkDirectory, $"openapi-{Guid.NewGuid():N}.yaml");
-        string keyringPath = Path.Combine(WorkDirectory, $"keyring-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(configPath, Configs.Things.Replace("{backend}", backend.BaseAddress.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal));
-        await File.WriteAllTextAsync(keyringPath, Keyring.Serialize(TestGateway.DefaultKeys()));
-        int port = GatewayProcess.FreePort();
-        var start = new ProcessStartInfo(Binary)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["K_SERVICE"] = "portcullis-aot-test";
-        start.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["PORTCULLIS_BIND"] = "loopback";
-        start.Environment["PORTCULLIS_CONFIG"] = configPath;
-        start.Environment["PORTCULLIS_KEYS"] = keyringPath;
-        start.Environment["GCE_METADATA_HOST"] = metadata.HostAndPort;
-        foreach ((string name, string value) in extra)
-        {
-            start.Environment[name] = value;
-        }
-
-        var gateway = new GatewayProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}"));
-        await gateway.WaitUntilListeningAsync();
-        return gateway;
-    }
+    private Task<GatewayProcess> StartAsync(EchoBackend backend, FakeMetadataServer metadata, params (string Name, string? Value)[] extra) =>
+        GatewayProcess.StartAsync(
+            Binary, [], WorkDirectory, backend.BaseAddress, [("K_SERVICE", "portcullis-aot-test"), ("GCE_METADATA_HOST", metadata.HostAndPort), .. extra]);
 
     private static string RepositoryRoot()
     {

@@ -5,9 +5,9 @@ namespace Portcullis.Gateway.ServiceControl;
 
 /// <summary>
 /// Usage reports to Service Control, off the request path: requests are queued in a bounded
-/// buffer (when it is full, records are dropped and counted, never waited for), aggregated by
-/// operation, consumer and response code, and sent every second or every 100 distinct
-/// operations. A failed send is retried once, then counted as dropped: reports never delay or
+/// buffer (when it is full, records are dropped and counted, never waited for), drained every
+/// 50 ms, aggregated by operation, consumer and response code, and sent every second or every
+/// 100 distinct operations. A failed send is retried once, then counted as dropped: reports never delay or
 /// fail a request.
 /// </summary>
 internal sealed class UsageReporter(ServiceControlClient client, Portcullis.Gateway.Sources.GatewaySources sources, TimeProvider time, ILogger<UsageReporter> logger) : BackgroundService
@@ -35,51 +35,73 @@ internal sealed class UsageReporter(ServiceControlClient client, Portcullis.Gate
         }
     }
 
+    // Drained on a short timer rather than on every write: a reader that waits for the channel to
+    // become readable is woken (a thread-pool hop, a Task.WhenAny) every few requests under load.
+    // 50 ms holds ~1,500 records at 30,000 requests/s, far below BufferSize.
+    private static readonly TimeSpan s_drainInterval = TimeSpan.FromMilliseconds(50);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var pending = new Dictionary<(string, string?, int), ReportOperation>();
-        using var timer = new PeriodicTimer(FlushInterval, time);
-        Task<bool> tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
+        var pending = new Dictionary<(string, string?, int), Aggregate>();
+        using var timer = new PeriodicTimer(s_drainInterval, time);
+        DateTimeOffset lastFlush = time.GetUtcNow();
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                while (_buffer.Reader.TryRead(out UsageRecord record))
+                while (DrainUntilFull(pending))
                 {
-                    var key = (record.OperationName, record.ConsumerId, record.ResponseCode);
-                    pending[key] = pending.TryGetValue(key, out ReportOperation? existing)
-                        ? existing with { Count = existing.Count + 1, End = record.At }
-                        : new ReportOperation(record.OperationName, record.ConsumerId, record.ResponseCode, 1, record.At, record.At);
-                    if (pending.Count >= MaxOperationsPerReport)
-                    {
-                        await FlushAsync(pending, stoppingToken).ConfigureAwait(false);
-                    }
+                    await FlushAsync(pending, stoppingToken).ConfigureAwait(false);
                 }
 
-                Task<bool> readable = _buffer.Reader.WaitToReadAsync(stoppingToken).AsTask();
-                if (await Task.WhenAny(tick, readable).ConfigureAwait(false) == tick)
+                DateTimeOffset now = time.GetUtcNow();
+                if (now - lastFlush >= FlushInterval)
                 {
-                    await tick.ConfigureAwait(false);
                     await FlushAsync(pending, stoppingToken).ConfigureAwait(false);
-                    tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
+                    lastFlush = now;
                 }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down: a last best-effort flush.
+            // Shutting down: what is buffered, then a last best-effort flush.
+            while (DrainUntilFull(pending))
+            {
+                await FlushAsync(pending, CancellationToken.None).ConfigureAwait(false);
+            }
+
             await FlushAsync(pending, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
-    private async Task FlushAsync(Dictionary<(string, string?, int), ReportOperation> pending, CancellationToken cancellationToken)
+    /// <summary>Moves buffered records into <paramref name="pending"/>; true when it stopped because a report is full.</summary>
+    private bool DrainUntilFull(Dictionary<(string, string?, int), Aggregate> pending)
+    {
+        while (pending.Count < MaxOperationsPerReport && _buffer.Reader.TryRead(out UsageRecord record))
+        {
+            var key = (record.OperationName, record.ConsumerId, record.ResponseCode);
+            if (pending.TryGetValue(key, out Aggregate? aggregate))
+            {
+                aggregate.Count++;
+                aggregate.End = record.At;
+            }
+            else
+            {
+                pending[key] = new Aggregate { Count = 1, Start = record.At, End = record.At };
+            }
+        }
+
+        return pending.Count >= MaxOperationsPerReport;
+    }
+
+    private async Task FlushAsync(Dictionary<(string, string?, int), Aggregate> pending, CancellationToken cancellationToken)
     {
         if (pending.Count == 0)
         {
             return;
         }
 
-        List<ReportOperation> batch = [.. pending.Values];
+        List<ReportOperation> batch = [.. pending.Select(p => new ReportOperation(p.Key.Item1, p.Key.Item2, p.Key.Item3, p.Value.Count, p.Value.Start, p.Value.End))];
         pending.Clear();
         string service = sources.ServiceName;
         for (int attempt = 0; attempt < 2; attempt++)
@@ -96,4 +118,14 @@ internal sealed class UsageReporter(ServiceControlClient client, Portcullis.Gate
     }
 
     private readonly record struct UsageRecord(string OperationName, string? ConsumerId, int ResponseCode, DateTimeOffset At);
+
+    /// <summary>One operation's running total until its report is sent (mutable: no copy per request).</summary>
+    private sealed class Aggregate
+    {
+        public long Count { get; set; }
+
+        public DateTimeOffset Start { get; init; }
+
+        public DateTimeOffset End { get; set; }
+    }
 }

@@ -5,6 +5,7 @@
 //                         scheduling: the same inline I/O the gateway runs with by default
 //   fakes                 fake metadata server + fake Service Control (every key valid); prints their addresses
 using System.Net;
+using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Portcullis.Testing;
 using Yarp.ReverseProxy.Forwarder;
@@ -23,7 +24,15 @@ switch (mode)
         FakeServiceControl serviceControl = await FakeServiceControl.StartAsync();
         Console.WriteLine($"METADATA {metadata.HostAndPort}");
         Console.WriteLine($"SERVICECONTROL {serviceControl.BaseAddress}");
-        await Task.Delay(Timeout.Infinite);
+        // Until SIGTERM or SIGINT. The fakes' own hosts take over SIGTERM (the console lifetime
+        // cancels the default exit), so a bare wait here outlived every bench run that started it.
+        var stop = new TaskCompletionSource();
+        using (PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); }))
+        using (PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); }))
+        {
+            await stop.Task;
+        }
+
         break;
     default:
         Console.Error.WriteLine("usage: backend PORT | yarp PORT BACKEND_URL | fakes");

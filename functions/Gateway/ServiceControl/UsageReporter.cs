@@ -49,11 +49,7 @@ internal sealed class UsageReporter(ServiceControlClient client, Portcullis.Gate
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                while (DrainUntilFull(pending))
-                {
-                    await FlushAsync(pending, stoppingToken).ConfigureAwait(false);
-                }
-
+                await DrainAsync(pending, stoppingToken).ConfigureAwait(false);
                 DateTimeOffset now = time.GetUtcNow();
                 if (now - lastFlush >= FlushInterval)
                 {
@@ -65,12 +61,17 @@ internal sealed class UsageReporter(ServiceControlClient client, Portcullis.Gate
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Shutting down: what is buffered, then a last best-effort flush.
-            while (DrainUntilFull(pending))
-            {
-                await FlushAsync(pending, CancellationToken.None).ConfigureAwait(false);
-            }
-
+            await DrainAsync(pending, CancellationToken.None).ConfigureAwait(false);
             await FlushAsync(pending, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Moves every buffered record into <paramref name="pending"/>, sending each report that fills up on the way.</summary>
+    private async Task DrainAsync(Dictionary<(string, string?, int), Aggregate> pending, CancellationToken cancellationToken)
+    {
+        while (DrainUntilFull(pending))
+        {
+            await FlushAsync(pending, cancellationToken).ConfigureAwait(false);
         }
     }
 

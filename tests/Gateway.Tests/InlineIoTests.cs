@@ -60,7 +60,7 @@ public sealed class InlineIoTests
         string directory = Directory.CreateTempSubdirectory("portcullis-inline-").FullName;
         await using (GatewayProcess gateway = await GatewayProcess.StartAsync(
             "dotnet",
-            [Path.Combine(AppContext.BaseDirectory, "Portcullis.Gateway.dll")],
+            [ProcessRun.GatewayDll],
             directory,
             backend.BaseAddress,
             [("DOTNET_PROCESSOR_COUNT", "2"), ("PORTCULLIS_BACKEND_AUTH", "off"), ("PORTCULLIS_INLINE_IO", setting), (InlineIo.RuntimeVariable, runtimeVariable)]))

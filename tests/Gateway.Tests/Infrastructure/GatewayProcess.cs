@@ -41,12 +41,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
         await File.WriteAllTextAsync(configPath, Configs.Things.Replace("{backend}", backend.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal));
         await File.WriteAllTextAsync(keyringPath, Portcullis.PolicyEngine.Keys.Keyring.Serialize(TestGateway.DefaultKeys()));
         int port = FreePort();
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
+        ProcessStartInfo start = ProcessRun.StartInfo(file, arguments);
         start.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["PORTCULLIS_BIND"] = "loopback";
         start.Environment["PORTCULLIS_CONFIG"] = configPath;
@@ -68,13 +63,6 @@ internal sealed class GatewayProcess : IAsyncDisposable
         return gateway;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     public string Output() => string.Join('\n', _lines);
 
     public async Task WaitUntilListeningAsync()
@@ -87,7 +75,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
             try
             {
                 // Any answer means it is listening (404 for a path that is no route).
-                await client.GetAsync(new Uri(Address, "/portcullis-aot-probe"));
+                await client.GetAsync(new Uri(Address, "/portcullis-probe"));
                 return;
             }
             catch (HttpRequestException)
@@ -124,6 +112,13 @@ internal sealed class GatewayProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static JsonElement? Parse(string line)

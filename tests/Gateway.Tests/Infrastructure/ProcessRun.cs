@@ -5,7 +5,11 @@ namespace Portcullis.Gateway.Tests.Infrastructure;
 /// <summary>Runs a program to its end and keeps what it printed (the gateway as a process, <c>dotnet publish</c>).</summary>
 internal static class ProcessRun
 {
-    public static async Task<(int ExitCode, string Output, string Errors)> RunAsync(string file, IEnumerable<string> arguments, TimeSpan timeout)
+    /// <summary>The gateway built beside the tests, run as <c>dotnet</c> with this as its first argument.</summary>
+    public static string GatewayDll => Path.Combine(AppContext.BaseDirectory, "Portcullis.Gateway.dll");
+
+    /// <summary>How the tests start a program: output and errors captured, no shell.</summary>
+    public static ProcessStartInfo StartInfo(string file, IEnumerable<string> arguments)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string argument in arguments)
@@ -13,7 +17,12 @@ internal static class ProcessRun
             start.ArgumentList.Add(argument);
         }
 
-        using Process process = Process.Start(start)!;
+        return start;
+    }
+
+    public static async Task<(int ExitCode, string Output, string Errors)> RunAsync(string file, IEnumerable<string> arguments, TimeSpan timeout)
+    {
+        using Process process = Process.Start(StartInfo(file, arguments))!;
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(timeout);
@@ -22,5 +31,5 @@ internal static class ProcessRun
 
     /// <summary>The gateway built beside the tests, with these arguments.</summary>
     public static Task<(int ExitCode, string Output, string Errors)> GatewayAsync(params string[] arguments) =>
-        RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "Portcullis.Gateway.dll"), .. arguments], TimeSpan.FromMinutes(2));
+        RunAsync("dotnet", [GatewayDll, .. arguments], TimeSpan.FromMinutes(2));
 }

@@ -22,6 +22,12 @@ public sealed class GatewayForwardingTests : GatewayTestBase
     [InlineData("/v1/shelves/a%20b/books/9%3B8?key=" + Valid, "/books/lookup?shelf=a%20b&book=9%3B8")]
     // ** keeps its slashes.
     [InlineData("/v1/files/a/b/c.txt?key=" + Valid, "/files?path=a/b/c.txt")]
+    // ... but not the request's trailing slashes (ESPv2 binds "a/b" for ".../a/b/" and ".../a/b///").
+    [InlineData("/v1/files/a/b/?key=" + Valid, "/files?path=a/b")]
+    [InlineData("/v1/files/a/b///?key=" + Valid, "/files?path=a/b")]
+    // Escaped control characters are routed as data, as ESPv2 routes them, and forwarded escaped.
+    [InlineData("/v1/shelves/a%0ab?key=" + Valid, "/api/v1/shelves/a%0Ab")]
+    [InlineData("/v1/shelves/7/books/%09?key=" + Valid, "/books/lookup?shelf=7&book=%09")]
     public async Task PathTranslation_ForwardsEspTarget(string target, string expected)
     {
         HttpResponseMessage response = await Gateway.GetAsync(target);

@@ -147,7 +147,8 @@ public sealed class BypassOracle(string validKey)
     }
 
     // RFC 3986 §6.2.2 normal form as ESPv2 forwards it: no empty, "." or ".." segment (one trailing
-    // slash aside), no escaped unreserved character, upper-case hex, no backslash or control byte.
+    // slash aside), no escaped unreserved character or NUL, upper-case hex, no backslash or raw control
+    // byte. Escaped control characters (%01-%1F, %7F) are data, as ESPv2 routes them.
     private static string? NotNormal(string path)
     {
         string[] segments = path.Split('/');
@@ -175,9 +176,9 @@ public sealed class BypassOracle(string validKey)
                 }
 
                 char decoded = (char)int.Parse(path.AsSpan(i + 1, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
-                if (char.IsAsciiLetterOrDigit(decoded) || decoded is '-' or '.' or '_' or '~' or < (char)0x20)
+                if (char.IsAsciiLetterOrDigit(decoded) || decoded is '-' or '.' or '_' or '~' or (char)0)
                 {
-                    return "escaped unreserved or control character at " + i.ToString(CultureInfo.InvariantCulture);
+                    return "escaped unreserved character or NUL at " + i.ToString(CultureInfo.InvariantCulture);
                 }
             }
         }

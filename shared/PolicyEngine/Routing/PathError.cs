@@ -15,7 +15,7 @@ public enum PathError
     /// <summary>A control character, a non-ASCII byte or a character RFC 3986 does not allow in a path.</summary>
     InvalidCharacter,
 
-    /// <summary>A <c>%</c> not followed by two hex digits, or an escaped control character.</summary>
+    /// <summary>A <c>%</c> not followed by two hex digits, or an escaped NUL (<c>%00</c>).</summary>
     MalformedEscape,
 
     /// <summary>The path does not start with <c>/</c>.</summary>

@@ -64,9 +64,12 @@ public static class PathNormalizer
 
             int value = (HexValue(rawPath[i + 1]) << 4) | HexValue(rawPath[i + 2]);
             i += 2;
-            if (value < 0x20 || value == 0x7F)
+            if (value == 0)
             {
-                // An escaped NUL or control character has no business in a path a backend routes on.
+                // ESPv2 routes escaped control characters (%01-%1F, %7F) as data, and so do we: they
+                // stay escaped, match only wildcards and reach the backend as the same bytes. %00 is
+                // refused: an escaped NUL truncates the path in C-string backends and file APIs, so
+                // the path a backend acts on could differ from the one that was checked.
                 return PathError.MalformedEscape;
             }
 
@@ -103,7 +106,7 @@ public static class PathNormalizer
             }
 
             int value = (HexValue(path[p + 1]) << 4) | HexValue(path[p + 2]);
-            if (value < 0x20 || value == 0x7F || IsUnreserved((char)value))
+            if (value == 0 || IsUnreserved((char)value))
             {
                 return true;
             }

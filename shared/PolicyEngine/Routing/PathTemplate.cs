@@ -2,23 +2,27 @@ namespace Portcullis.PolicyEngine.Routing;
 
 /// <summary>
 /// A path template as API Gateway and ESPv2 accept it: literal segments, <c>{v}</c>, <c>{v=*}</c>,
-/// <c>{v=**}</c>, <c>*</c> and <c>**</c>. Variables must be whole segments.
+/// <c>{v=**}</c>, <c>*</c> and <c>**</c>, and an optional custom verb at the end (<c>/books/{id}:read</c>).
+/// Variables must be whole segments. The grammar is ESPv2's (<c>Template = "/" Segments [ Verb ]</c>,
+/// src/go/util/httppattern/uri_template_parser.go): a literal ends at <c>/</c> or <c>:</c>, so a
+/// <c>:</c> can only introduce the verb, and a template cannot end with <c>/</c>.
 /// </summary>
 public sealed class PathTemplate
 {
     /// <summary>How many wildcard segments one template may hold (captures live in a fixed buffer).</summary>
     public const int MaxWildcards = CaptureBuffer.Capacity;
 
-    private PathTemplate(string text, IReadOnlyList<TemplateSegment> segments)
+    private PathTemplate(string text, IReadOnlyList<TemplateSegment> segments, string? verb)
     {
         Text = text;
         Segments = segments;
+        Verb = verb;
         Shape = "/" + string.Join('/', segments.Select(s => s.Kind switch
         {
             SegmentKind.Literal => s.Text,
             SegmentKind.Single => "*",
             _ => "**",
-        }));
+        })) + (verb is null ? string.Empty : ":" + verb);
     }
 
     /// <summary>The template as written in the config.</summary>
@@ -26,6 +30,12 @@ public sealed class PathTemplate
 
     /// <summary>The segments, root first; empty for <c>/</c>.</summary>
     public IReadOnlyList<TemplateSegment> Segments { get; }
+
+    /// <summary>
+    /// The custom verb (<c>read</c> in <c>/book:read</c>), or null. As in ESPv2's generated routes, the
+    /// request's optional trailing slash goes before the verb: <c>/book/:read</c> matches too.
+    /// </summary>
+    public string? Verb { get; }
 
     /// <summary>The template with variable names erased; two templates with one shape match the same paths.</summary>
     public string Shape { get; }
@@ -63,10 +73,48 @@ public sealed class PathTemplate
         var names = new HashSet<string>(StringComparer.Ordinal);
         if (text == "/")
         {
-            return new PathTemplate(text, segments);
+            return new PathTemplate(text, segments, verb: null);
         }
 
-        string body = text[^1] == '/' ? text[1..^1] : text[1..];
+        if (text[^1] == '/')
+        {
+            // ESPv2's parser refuses it (an empty last segment); the request's trailing slash is optional anyway.
+            error = "a path template cannot end with '/' (a trailing slash in the request is optional without it)";
+            return null;
+        }
+
+        string body = text[1..];
+        string? verb = null;
+        int lastSlash = body.LastIndexOf('/');
+        int colon = body.IndexOf(':', lastSlash + 1);
+        if (body.AsSpan(0, lastSlash + 1).Contains(':'))
+        {
+            error = "':' may only introduce a custom verb at the end of a path template (e.g. '/books/{id}:read')";
+            return null;
+        }
+
+        if (colon >= 0)
+        {
+            verb = body[(colon + 1)..];
+            body = body[..colon];
+            if (verb.Length == 0 || verb.Contains(':', StringComparison.Ordinal))
+            {
+                error = $"custom verb ':{verb}' must be one non-empty literal";
+                return null;
+            }
+
+            if (verb.AsSpan().IndexOfAnyExcept(LiteralChars) >= 0 || verb.Contains('%', StringComparison.Ordinal))
+            {
+                error = $"custom verb ':{verb}' contains a character that is not allowed in a URL path";
+                return null;
+            }
+
+            if (body.Length == lastSlash + 1)
+            {
+                error = $"custom verb ':{verb}' must follow a segment ('/:verb' and '/a/:verb' are refused by ESPv2 too)";
+                return null;
+            }
+        }
 
         foreach (string raw in body.Split('/'))
         {
@@ -99,7 +147,7 @@ public sealed class PathTemplate
             return null;
         }
 
-        return new PathTemplate(text, segments);
+        return new PathTemplate(text, segments, verb);
     }
 
     private static TemplateSegment? ParseSegment(string raw, out string? error)

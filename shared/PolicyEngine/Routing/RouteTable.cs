@@ -6,19 +6,27 @@ namespace Portcullis.PolicyEngine.Routing;
 /// <summary>
 /// The compiled route table: a segment trie walked depth-first in ESPv2's precedence
 /// (exact segment, then <c>*</c>, then <c>**</c>), case-sensitive, with one optional trailing slash.
-/// Built once per config; <see cref="TryMatch"/> allocates nothing.
+/// Templates with a custom verb (<c>/book:read</c>) live in a trie of their own per verb; as in
+/// ESPv2's generated routes (<c>^/book\/?:read$</c>) the optional slash sits before the verb, and a
+/// verb route outranks a wildcard that would take the colon as data (<c>/some/*:verb</c> before
+/// <c>/some/*</c>, ESPv2 path_matcher_test.cc). Built once per config; <see cref="TryMatch"/>
+/// allocates nothing for paths without a configured verb.
 /// </summary>
 public sealed class RouteTable
 {
     private readonly Node _root;
+    private readonly FrozenDictionary<string, Node>.AlternateLookup<ReadOnlySpan<char>> _verbRoots;
+    private readonly bool _hasVerbs;
 
     /// <summary>Builds the table. Operations must not conflict (the compiler checks).</summary>
     public RouteTable(IEnumerable<ApiOperation> operations)
     {
         var root = new NodeBuilder();
+        var verbRoots = new Dictionary<string, NodeBuilder>(StringComparer.Ordinal);
         foreach (ApiOperation operation in operations)
         {
-            NodeBuilder node = root;
+            string? verb = operation.Template.Verb;
+            NodeBuilder node = verb is null ? root : (verbRoots.TryGetValue(verb, out NodeBuilder? v) ? v : verbRoots[verb] = new NodeBuilder());
             foreach (TemplateSegment segment in operation.Template.Segments)
             {
                 node = node.Child(segment);
@@ -29,14 +37,38 @@ public sealed class RouteTable
         }
 
         _root = root.Build();
+        _hasVerbs = verbRoots.Count > 0;
+        _verbRoots = verbRoots.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.Build(), StringComparer.Ordinal)
+            .GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>Looks up <paramref name="method"/> on the normalized <paramref name="path"/>.</summary>
     public RouteMatch TryMatch(string method, string path)
     {
         var match = new RouteMatch { Path = path, Outcome = RouteOutcome.NoRoute };
+        if (_hasVerbs && TryMatchVerb(method, path, ref match))
+        {
+            return match;
+        }
+
         Walk(_root, method, path, 1, 0, ref match);
         return match;
+    }
+
+    // ESPv2 (ExtractRequestParts): the verb is what follows the last ':' when no '/' comes after it,
+    // and only a verb some template declares counts as one.
+    private bool TryMatchVerb(string method, string path, ref RouteMatch match)
+    {
+        int colon = path.LastIndexOf(':');
+        if (colon <= 0 || path.IndexOf('/', colon) >= 0
+            || !_verbRoots.TryGetValue(path.AsSpan(colon + 1), out Node? verbRoot))
+        {
+            return false;
+        }
+
+        // Captures are ranges of the prefix, which are the same ranges of the whole path.
+        string prefix = path[..colon];
+        return Walk(verbRoot, method, prefix, 1, 0, ref match);
     }
 
     // pos is where the next segment starts; pos == path.Length means only the optional trailing
@@ -128,7 +160,10 @@ public sealed class RouteTable
                 stop = path.LastIndexOf('/', stop - 1);
             }
 
-            match.SetCapture(captures, pos..path.Length);
+            // ESPv2 binds "a/b" for both ".../a/b/" and ".../a/b///": the request's trailing slash
+            // (merged to one by the normalizer) is not part of the value.
+            int last = path.Length > pos && path[^1] == '/' ? path.Length - 1 : path.Length;
+            match.SetCapture(captures, pos..last);
             if (TryOperations(node.Multi, method, path, path.Length + 1, captures + 1, ref match))
             {
                 return true;

@@ -342,14 +342,14 @@ public sealed class PolicyCompilerDiagnosticsTests
             "/paths/~1p~1{b}/get", 11, "same requests"
         },
         {
-            "same method and template with a trailing slash",
+            "template with a trailing slash (ESPv2 refuses it)",
             Head + """
               /p:
                 get: { operationId: one }
               /p/:
                 get: { operationId: two }
             """,
-            "/paths/~1p~1/get", 11, "same requests"
+            "/paths/~1p~1", 11, "cannot end with '/'"
         },
         {
             "operation not an object",

@@ -110,13 +110,10 @@ public sealed class PathNormalizerTests
     [InlineData("/a%GG", PathError.MalformedEscape)]
     [InlineData("/a%4G/b", PathError.MalformedEscape)]
     [InlineData("/a%%41", PathError.MalformedEscape)]
-    // Escaped NUL and control characters are refused too.
+    // An escaped NUL is refused (C-string truncation); other escaped control characters are data.
     [InlineData("/a%00", PathError.MalformedEscape)]
     [InlineData("/a%00b", PathError.MalformedEscape)]
-    [InlineData("/a%0A", PathError.MalformedEscape)]
-    [InlineData("/a%0d%0a", PathError.MalformedEscape)]
-    [InlineData("/a%1F", PathError.MalformedEscape)]
-    [InlineData("/a%7f", PathError.MalformedEscape)]
+    [InlineData("/a%1f%00", PathError.MalformedEscape)]
     [InlineData("a/b", PathError.NotAbsolute)]
     [InlineData("", PathError.NotAbsolute)]
     public void TryNormalize_BadPath_IsRefused(string raw, PathError expected)
@@ -156,5 +153,19 @@ public sealed class PathNormalizerTests
 
         Assert.Equal(PathError.None, PathNormalizer.TryNormalize(once, out string twice));
         Assert.Equal(once, twice);
+    }
+
+    [Theory]
+    // ESPv2 routes escaped control characters: kept escaped (hex upper-cased), never decoded.
+    [InlineData("/a%01", "/a%01")]
+    [InlineData("/a%0a", "/a%0A")]
+    [InlineData("/a%0d%0a/b", "/a%0D%0A/b")]
+    [InlineData("/a%1F", "/a%1F")]
+    [InlineData("/a%7f", "/a%7F")]
+    [InlineData("/a/%09/../b", "/a/b")]
+    public void TryNormalize_EscapedControlCharacter_StaysEscapedData(string raw, string expected)
+    {
+        Assert.Equal(PathError.None, PathNormalizer.TryNormalize(raw, out string normalized));
+        Assert.Equal(expected, normalized);
     }
 }

@@ -327,6 +327,93 @@ public sealed class RouteTableTests
         "x-google-allow: all\nsecurity: [{ api_key: [] }]\n",
         "https://backend.example.com/base");
 
+    [Theory]
+    // ESPv2 binds "a/b" for both "/allow-all/a/b/" and "/allow-all/a/b///" (normalized to one slash).
+    [InlineData("/allow-all/a/b/", "a/b")]
+    [InlineData("/allow-all/a/b", "a/b")]
+    [InlineData("/allow-all/exact-match/more/", "exact-match/more")]
+    public void TryMatch_DoubleWildcardBinding_DoesNotCarryTheTrailingSlash(string path, string bound)
+    {
+        RouteMatch match = s_policy.Routes.TryMatch("GET", path);
+
+        Assert.Equal("double", match.Operation!.OperationId);
+        Assert.Equal(bound, match.CaptureValue(0).ToString());
+    }
+
+    private static readonly ApiPolicy s_verbs = Compile("""
+          /book:read:
+            get: { operationId: readBook }
+          /some/const:verb:
+            get: { operationId: someConstVerb }
+          /some/*:verb:
+            get: { operationId: someVerb }
+          /some/*/foo:verb:
+            get: { operationId: someFooVerb }
+          /some/{id}:
+            get: { operationId: someId }
+          /other/{rest=**}:verb:
+            get: { operationId: otherVerb }
+          /other/**/const:verb:
+            get: { operationId: otherConstVerb }
+          /v1/{name}:cancel:
+            post: { operationId: cancel }
+        """);
+
+    [Theory]
+    // ESPv2's generated route is "^/book\/?:read$": the optional slash sits before the verb.
+    [InlineData("GET", "/book:read", "readBook")]
+    [InlineData("GET", "/book/:read", "readBook")]
+    // ESPv2 path_matcher_test.cc CustomVerbMatches.
+    [InlineData("GET", "/some/const:verb", "someConstVerb")]
+    [InlineData("GET", "/some/other:verb", "someVerb")]
+    [InlineData("GET", "/some/bar/foo:verb", "someFooVerb")]
+    [InlineData("GET", "/other/bar/foo:verb", "otherVerb")]
+    [InlineData("GET", "/other/bar/foo/const:verb", "otherConstVerb")]
+    [InlineData("POST", "/v1/op-1:cancel", "cancel")]
+    // A colon that is no configured verb is data of the segment.
+    [InlineData("GET", "/some/x:unknown", "someId")]
+    [InlineData("GET", "/some/x:verb2", "someId")]
+    // A slash after the colon: no verb, so the wildcard takes "other:verb" as data.
+    [InlineData("GET", "/some/other:verb/", "someId")]
+    public void TryMatch_CustomVerb_RoutesAsEsp(string method, string path, string operationId)
+    {
+        RouteMatch match = s_verbs.Routes.TryMatch(method, path);
+
+        Assert.Equal(RouteOutcome.Matched, match.Outcome);
+        Assert.Equal(operationId, match.Operation!.OperationId);
+    }
+
+    [Theory]
+    [InlineData("/some/foo1/foo2/foo:verb")]
+    [InlineData("/book:read/")]
+    [InlineData("/book//:read")]
+    [InlineData("/book/read")]
+    [InlineData("/book")]
+    public void TryMatch_CustomVerb_NoRouteWhereEspHasNone(string path)
+    {
+        Assert.Equal(RouteOutcome.NoRoute, s_verbs.Routes.TryMatch("GET", path).Outcome);
+    }
+
+    [Fact]
+    public void TryMatch_CustomVerb_CapturesExcludeTheVerb()
+    {
+        RouteMatch match = s_verbs.Routes.TryMatch("POST", "/v1/op-1:cancel");
+
+        Assert.Equal("op-1", match.CaptureValue(0).ToString());
+        Assert.Equal("/v1/op-1:cancel", match.Path);
+        Assert.Equal("otherVerb", s_verbs.Routes.TryMatch("GET", "/other/a/b/:verb").Operation!.OperationId);
+        Assert.Equal("a/b", s_verbs.Routes.TryMatch("GET", "/other/a/b/:verb").CaptureValue(0).ToString());
+    }
+
+    [Fact]
+    public void TryMatch_CustomVerb_WrongMethod_IsMethodNotAllowedNamingTheVerbTemplate()
+    {
+        RouteMatch match = s_verbs.Routes.TryMatch("GET", "/v1/op-1:cancel");
+
+        Assert.Equal(RouteOutcome.MethodNotAllowed, match.Outcome);
+        Assert.Equal("/v1/{name}:cancel", match.Template!.Text);
+    }
+
     private static ApiPolicy CorsPolicy() => Compile(
         """
           /things/{id}:

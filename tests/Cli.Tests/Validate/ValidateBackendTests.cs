@@ -62,6 +62,32 @@ public sealed class ValidateBackendTests : IDisposable
         Assert.Contains("backend https://echo.example.com/ (AppendPathToAddress, 15 s) → https://echo.example.com/ (AppendPathToAddress, 30 s)", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Deploy_WithFlag_ChecksLocallyFirst_SendsNothingWhenInvalid()
+    {
+        string file = Write("a.yaml", NoBackend.Replace("/echo:", "/echo/x{y}:", StringComparison.Ordinal));
+
+        (int exit, _, string error) = await ConsoleCapture.RunAsync(
+            TimeProvider.System, "deploy", file, "--url", "http://127.0.0.1:9", "--token", "t", "--backend", "https://echo.example.com");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("partial-segment", error, StringComparison.Ordinal);
+        Assert.Contains("is invalid with --backend https://echo.example.com/; nothing was sent", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deploy_WithFlag_ValidConfig_IsSent()
+    {
+        string file = Write("a.yaml", NoBackend);
+
+        (int exit, _, string error) = await ConsoleCapture.RunAsync(
+            TimeProvider.System, "deploy", file, "--url", "http://127.0.0.1:9", "--token", "t", "--backend", "https://echo.example.com");
+
+        // Port 9 (discard) refuses: the local check passed and the CLI tried to reach the deployer.
+        Assert.Equal(2, exit);
+        Assert.Contains("cannot reach http://127.0.0.1:9", error, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private string Write(string name, string content)

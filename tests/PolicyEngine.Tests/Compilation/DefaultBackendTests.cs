@@ -84,6 +84,31 @@ public sealed class DefaultBackendTests
         Assert.Equal(PathTranslation.ConstantAddress, result.Policy.Operations.Single(o => o.OperationId == "user").Backend.Translation);
     }
 
+    /// <summary>
+    /// ESPv2's examples/testdata/sidecar_backend: top-level <c>x-google-backend: {deadline: 25}</c>, one
+    /// operation with <c>{deadline: 7.5}</c>. Google's generated service config (same folder) has the rules
+    /// CreateShelf 25 s and ListShelves 7.5 s, both address-less (the local <c>--backend</c>).
+    /// </summary>
+    [Fact]
+    public void Compile_EspV2SidecarExample_DeadlinesAsGoogleGenerates()
+    {
+        CompileResult result = PolicyCompiler.Compile("""
+            swagger: "2.0"
+            info: { title: Bookstore, version: 1.0.0 }
+            host: examples-sidecar-backend.endpoints.cloudesf-testing.cloud.goog
+            x-google-backend: { deadline: "25" }
+            paths:
+              /shelves:
+                get: { operationId: ListShelves, security: [], x-google-backend: { deadline: "7.5" } }
+                post: { operationId: CreateShelf, security: [] }
+            """, new CompileOptions { DefaultBackend = s_default });
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        Assert.Equal(TimeSpan.FromSeconds(7.5), result.Policy!.Operations.Single(o => o.OperationId == "ListShelves").Backend.Deadline);
+        Assert.Equal(TimeSpan.FromSeconds(25), result.Policy.Operations.Single(o => o.OperationId == "CreateShelf").Backend.Deadline);
+        Assert.All(result.Policy.Operations, o => Assert.Equal((s_default, PathTranslation.AppendPathToAddress), (o.Backend.Address, o.Backend.Translation)));
+    }
+
     [Fact]
     public void Compile_BackendWithoutAddressAndNoDefault_SaysHowToGiveOne()
     {

@@ -422,7 +422,7 @@ public static class PolicyCompiler
                     if (backendNode.Node is null)
                     {
                         root.TryGet("x-google-allow", out ConfigNode allow);
-                        diagnostics.Error(allow, "x-google-allow: all needs a top-level x-google-backend to send unrecognised calls to");
+                        diagnostics.Error(allow, "x-google-allow: all needs a top-level x-google-backend to send unrecognised calls to, " + CompileOptions.DefaultBackendHint);
                     }
 
                     return generated;

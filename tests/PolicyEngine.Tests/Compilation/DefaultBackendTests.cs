@@ -141,6 +141,15 @@ public sealed class DefaultBackendTests
         Assert.Equal(s_default, result.Policy!.Routes.TryMatch("GET", "/anything").Operation!.Backend.Address);
     }
 
+    [Fact]
+    public void Compile_AllowAllWithoutAnyBackend_SaysHowToGiveOne()
+    {
+        CompileResult result = PolicyCompiler.Compile(NoBackend.Replace("paths:", "x-google-allow: all\npaths:", StringComparison.Ordinal));
+
+        Diagnostic error = Assert.Single(result.Errors, e => e.Pointer == "/x-google-allow");
+        Assert.Contains("PORTCULLIS_BACKEND=", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("address: {{My Cloud Run URL}}", "must be a string URL")]
     [InlineData("address: [https://a.example.com]", "must be a string URL")]

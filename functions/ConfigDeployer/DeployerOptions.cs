@@ -15,6 +15,13 @@ internal sealed record DeployerOptions
 
     public required Uri SecretManagerUrl { get; init; }
 
+    /// <summary>
+    /// <c>PORTCULLIS_BACKEND</c>: the gateways' default backend, so that a config that names no
+    /// backend is validated as the gateways will compile it. The stored config stays as written:
+    /// the default is a property of the gateway's environment, as ESPv2's <c>--backend</c> is.
+    /// </summary>
+    public Uri? DefaultBackend { get; init; }
+
     public static DeployerOptions FromConfiguration(IConfiguration config)
     {
         string store = config["PORTCULLIS_CONFIG"] ?? "";
@@ -37,6 +44,13 @@ internal sealed record DeployerOptions
             throw new InvalidOperationException("PORTCULLIS_DEPLOYERS (comma-separated service-account emails allowed to deploy) is required.");
         }
 
+        Uri? defaultBackend = null;
+        if (config["PORTCULLIS_BACKEND"] is { Length: > 0 } backendText
+            && !Portcullis.PolicyEngine.Compilation.CompileOptions.TryParseBackendAddress(backendText, out defaultBackend, out string? backendError))
+        {
+            throw new InvalidOperationException("PORTCULLIS_BACKEND: " + backendError + ".");
+        }
+
         string sm = config["PORTCULLIS_SECRET_MANAGER_URL"] is { Length: > 0 } url ? url : "https://secretmanager.googleapis.com";
         return new DeployerOptions
         {
@@ -45,6 +59,7 @@ internal sealed record DeployerOptions
             Audience = audience,
             JwksUrl = config["PORTCULLIS_JWKS_URL"] is { Length: > 0 } jwks ? jwks : "https://www.googleapis.com/oauth2/v3/certs",
             SecretManagerUrl = new Uri(sm.TrimEnd('/') + "/"),
+            DefaultBackend = defaultBackend,
         };
     }
 }

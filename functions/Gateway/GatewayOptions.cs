@@ -36,6 +36,9 @@ internal sealed record GatewayOptions
     /// <summary>Dev only: every backend address takes this scheme, host and port.</summary>
     public Uri? BackendOverride { get; init; }
 
+    /// <summary><c>PORTCULLIS_BACKEND</c>: the backend of operations whose config names none (ESPv2's <c>--backend</c>).</summary>
+    public Uri? DefaultBackend { get; init; }
+
     /// <summary>
     /// <c>PORTCULLIS_INLINE_IO</c> (default on): socket completions and the request code run on the
     /// I/O threads instead of hopping to the thread pool (see <see cref="InlineIo"/>).
@@ -68,6 +71,13 @@ internal sealed record GatewayOptions
         if (!string.IsNullOrEmpty(backendOverride) && !Uri.TryCreate(backendOverride, UriKind.Absolute, out overrideUri))
         {
             throw new InvalidOperationException($"PORTCULLIS_BACKEND_OVERRIDE must be an absolute URL, not '{backendOverride}'.");
+        }
+
+        Uri? defaultBackend = null;
+        if (config["PORTCULLIS_BACKEND"] is { Length: > 0 } backendText
+            && !Portcullis.PolicyEngine.Compilation.CompileOptions.TryParseBackendAddress(backendText, out defaultBackend, out string? backendError))
+        {
+            throw new InvalidOperationException("PORTCULLIS_BACKEND: " + backendError + ".");
         }
 
         string configSource = Value(config, "PORTCULLIS_CONFIG", "openapi/openapi.yaml");
@@ -134,6 +144,7 @@ internal sealed record GatewayOptions
             PollInterval = TimeSpan.FromSeconds(pollSeconds),
             BackendAuth = auth == "idtoken",
             BackendOverride = overrideUri,
+            DefaultBackend = defaultBackend,
             Cors = Portcullis.Gateway.Cors.CorsPolicy.FromConfiguration(config),
             InlineIo = ReadInlineIo(config),
         };

@@ -10,15 +10,17 @@ namespace Portcullis.ConfigDeployer.Deploying;
 /// <summary>
 /// Validate → diff → guard → store, with the same compiler as the gateway. A deploy is a
 /// compare-and-swap on the live version it diffed against; on a race it re-reads and re-diffs,
-/// so the guard always judges the change against what is really live.
+/// so the guard always judges the change against what is really live. A config that names no
+/// backend is compiled with the gateways' default (<c>PORTCULLIS_BACKEND</c>); without one it is refused.
 /// </summary>
-internal sealed class Deployer(IConfigStore store, TimeProvider time, ILogger<Deployer> logger)
+internal sealed class Deployer(IConfigStore store, DeployerOptions options, TimeProvider time, ILogger<Deployer> logger)
 {
     private const int Attempts = 10;
+    private readonly CompileOptions _compileOptions = new() { DefaultBackend = options.DefaultBackend };
 
     public async Task<DeployOutcome> DeployAsync(string content, string deployer, bool dryRun, bool allowDowngrade, CancellationToken cancellationToken)
     {
-        CompileResult compiled = PolicyCompiler.Compile(content);
+        CompileResult compiled = PolicyCompiler.Compile(content, _compileOptions);
         List<DiagnosticDto> warnings = compiled.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning).Select(ToDto).ToList();
         if (compiled.Policy is not { } policy)
         {
@@ -35,7 +37,7 @@ internal sealed class Deployer(IConfigStore store, TimeProvider time, ILogger<De
                 return DeployOutcome.Ok(new DeployResponse(policy.ConfigId, live.Info.Version, true, Unchanged: true, dryRun, [], warnings));
             }
 
-            ApiPolicy? livePolicy = live is null ? null : PolicyCompiler.Compile(live.Content).Policy;
+            ApiPolicy? livePolicy = live is null ? null : PolicyCompiler.Compile(live.Content, _compileOptions).Policy;
             List<ChangeDto> diff = ConfigDiff.Compare(livePolicy, policy).Select(ToDto).ToList();
             List<ChangeDto> downgrades = diff.Where(c => c.Downgrade).ToList();
             if (downgrades.Count > 0 && !allowDowngrade)

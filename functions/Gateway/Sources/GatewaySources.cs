@@ -15,7 +15,7 @@ internal sealed class GatewaySources
     public GatewaySources(GatewayOptions options, IServiceProvider services, ILogger<GatewaySources> logger)
     {
         _options = options;
-        var compileOptions = new CompileOptions { BackendOverride = options.BackendOverride, SourceName = options.ConfigPath };
+        var compileOptions = new CompileOptions { BackendOverride = options.BackendOverride, DefaultBackend = options.DefaultBackend, SourceName = options.ConfigPath };
         Func<CancellationToken, Task<StoredDocument>> readConfig;
         string configLocation = options.ConfigPath;
         if (ConfigStores.IsStore(options.ConfigPath))

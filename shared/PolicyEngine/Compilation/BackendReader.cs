@@ -8,6 +8,8 @@ namespace Portcullis.PolicyEngine.Compilation;
 /// Reads a backend: an <c>x-google-backend</c> object (Swagger 2.0, snake_case) or an
 /// <c>x-google-api-management.backends</c> entry (OpenAPI 3, camelCase). The path translation
 /// default depends on where the backend is used, so it is applied later by <see cref="ToRule"/>.
+/// A backend that gives no address takes <see cref="CompileOptions.DefaultBackend"/> (ESPv2 sends
+/// an address-less backend rule to its <c>--backend</c>, keeping the rule's deadline).
 /// </summary>
 internal sealed class BackendReader
 {
@@ -19,15 +21,22 @@ internal sealed class BackendReader
 
     private readonly DiagnosticBag _diagnostics;
     private readonly Uri? _override;
+    private readonly Uri? _default;
 
-    public BackendReader(DiagnosticBag diagnostics, Uri? backendOverride)
+    public BackendReader(DiagnosticBag diagnostics, CompileOptions options)
     {
         _diagnostics = diagnostics;
-        _override = backendOverride;
+        _override = options.BackendOverride;
+        _default = options.DefaultBackend;
     }
 
-    /// <summary>A parsed backend whose translation may still be unset.</summary>
-    internal sealed record Spec(Uri Address, PathTranslation? Translation, string? Audience, bool DisableAuth, TimeSpan Deadline, BackendProtocol Protocol);
+    /// <summary>A parsed backend whose translation may still be unset; <c>IsDefault</c>: the address is the default backend's (the config gave none).</summary>
+    internal sealed record Spec(Uri Address, PathTranslation? Translation, string? Audience, bool DisableAuth, TimeSpan Deadline, BackendProtocol Protocol, bool IsDefault = false);
+
+    /// <summary>The default backend as a top-level <c>x-google-backend</c> with only an address; null when none is set.</summary>
+    public Spec? DefaultSpec() => _default is null
+        ? null
+        : new Spec(_default, null, null, false, BackendRule.DefaultDeadline, BackendProtocol.Auto, IsDefault: true);
 
     public Spec? Read(ConfigNode node)
     {
@@ -46,7 +55,7 @@ internal sealed class BackendReader
             }
         }
 
-        Uri? address = ReadAddress(node, ref ok);
+        Uri? address = ReadAddress(node, ref ok, out bool isDefault);
         PathTranslation? translation = null;
         if (TryField(node, "path_translation", "pathTranslation", out ConfigNode t))
         {
@@ -129,49 +138,53 @@ internal sealed class BackendReader
         }
 
         return ok && address is not null
-            ? new Spec(address, translation, audience, disableAuth, deadline, protocol)
+            ? new Spec(address, translation, audience, disableAuth, deadline, protocol, isDefault)
             : null;
     }
 
+    /// <summary>
+    /// The rule for a backend used where <paramref name="defaultTranslation"/> applies. On the default
+    /// backend the path is appended unless the config says otherwise: ESPv2 forwards the request path
+    /// unchanged to its <c>--backend</c>.
+    /// </summary>
     public static BackendRule ToRule(Spec spec, PathTranslation defaultTranslation) => new(
         spec.Address,
-        spec.Translation ?? defaultTranslation,
+        spec.Translation ?? (spec.IsDefault ? PathTranslation.AppendPathToAddress : defaultTranslation),
         spec.DisableAuth ? null : spec.Audience ?? BackendRule.DefaultAudience(spec.Address),
         spec.DisableAuth,
         spec.Deadline,
         spec.Protocol);
 
-    private Uri? ReadAddress(ConfigNode node, ref bool ok)
+    private Uri? ReadAddress(ConfigNode node, ref bool ok, out bool isDefault)
     {
-        if (!node.TryGet("address", out ConfigNode a) || string.IsNullOrWhiteSpace(a.Scalar))
+        isDefault = false;
+        if (!node.TryGet("address", out ConfigNode a) || a.IsNull || (a.IsScalar && string.IsNullOrWhiteSpace(a.Scalar)))
         {
-            _diagnostics.Error(node, "backend has no 'address'");
+            if (_default is not null)
+            {
+                isDefault = true;
+                return _default;
+            }
+
+            _diagnostics.Error(node, "backend has no 'address': add one, " + CompileOptions.DefaultBackendHint);
             ok = false;
             return null;
         }
 
-        string text = a.Scalar;
-        if (!Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) || string.IsNullOrEmpty(uri.Host))
+        if (a.Scalar is not { } text)
         {
-            _diagnostics.Error(a, $"backend address '{text}' is not an absolute URL");
+            // `address: {{My Cloud Run URL}}` is a template placeholder that YAML reads as a mapping.
+            _diagnostics.Error(a, $"backend address must be a string URL such as \"https://my-service-abc123-uc.a.run.app\", not a {(a.IsMapping ? "mapping" : "list")}; replace any placeholder like {{{{My Cloud Run URL}}}} with the URL");
+            ok = false;
+            return null;
         }
-        else if (uri.Scheme is "grpc" or "grpcs")
-        {
-            _diagnostics.Error(a, $"backend address '{text}': gRPC backends are not supported; use http:// or https://");
-        }
-        else if (uri.Scheme is not ("http" or "https"))
-        {
-            _diagnostics.Error(a, $"backend address '{text}' must use http:// or https://");
-        }
-        else if (uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0 || text.Contains('#', StringComparison.Ordinal))
-        {
-            _diagnostics.Error(a, $"backend address '{text}' cannot carry a query, fragment or user info");
-        }
-        else
+
+        if (CompileOptions.TryParseBackendAddress(text, out Uri? uri, out string? error))
         {
             return _override is null ? uri : Rebase(uri, _override);
         }
 
+        _diagnostics.Error(a, error);
         ok = false;
         return null;
     }

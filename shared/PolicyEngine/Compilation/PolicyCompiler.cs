@@ -46,10 +46,10 @@ public static class PolicyCompiler
 
     private static ConfigNode? Parse(string content, DiagnosticBag diagnostics)
     {
-        var stream = new YamlStream();
+        YamlStream stream;
         try
         {
-            stream.Load(new StringReader(content));
+            stream = YamlLoader.Load(content);
         }
         catch (YamlException e)
         {
@@ -83,7 +83,7 @@ public static class PolicyCompiler
     private sealed class Compilation(ConfigNode root, DiagnosticBag diagnostics, CompileOptions options, string configId)
     {
         private readonly SecurityReader _security = new(diagnostics);
-        private readonly BackendReader _backends = new(diagnostics, options.BackendOverride);
+        private readonly BackendReader _backends = new(diagnostics, options);
         private readonly Dictionary<string, BackendReader.Spec?> _namedBackends = new(StringComparer.Ordinal);
         private readonly QuotaReader _quota = new(diagnostics);
         private bool _openApi3;
@@ -131,7 +131,7 @@ public static class PolicyCompiler
 
             BackendRule? topBackend = root.TryGet("x-google-backend", out ConfigNode backendNode)
                 ? ReadBackendReference(backendNode, PathTranslation.AppendPathToAddress)
-                : null;
+                : _backends.DefaultSpec() is { } defaultBackend ? BackendReader.ToRule(defaultBackend, PathTranslation.AppendPathToAddress) : null;
 
             bool allowAll = ReadAllow();
             bool allowCors = ReadAllowCors();
@@ -278,6 +278,7 @@ public static class PolicyCompiler
                 return operations;
             }
 
+            string basePath = BasePathReader.Read(root, _openApi3, diagnostics);
             var ids = new Dictionary<string, ConfigNode>(StringComparer.Ordinal);
             var shapes = new Dictionary<(string Method, string Shape), ApiOperation>();
             foreach ((string pathText, ConfigNode item) in paths.Entries())
@@ -287,7 +288,7 @@ public static class PolicyCompiler
                     continue;
                 }
 
-                PathTemplate? template = PathTemplate.TryParse(pathText, out string? error);
+                PathTemplate? template = PathTemplate.TryParse(pathText.StartsWith('/') ? basePath + pathText : pathText, out string? error);
                 if (template is null)
                 {
                     diagnostics.Error(item, $"path '{pathText}': {error}");
@@ -317,7 +318,7 @@ public static class PolicyCompiler
 
                     if (shapes.TryGetValue((operation.Method, template.Shape), out ApiOperation? other))
                     {
-                        diagnostics.Error(operationNode, $"{operation.Method} {pathText} matches the same requests as {other.Method} {other.Template.Text}; two operations cannot share a method and path template");
+                        diagnostics.Error(operationNode, $"{operation.Method} {basePath + pathText} matches the same requests as {other.Method} {other.Template.Text}; two operations cannot share a method and path template");
                         continue;
                     }
 
@@ -385,7 +386,7 @@ public static class PolicyCompiler
             }
             else if (backend is null && !root.TryGet("x-google-backend", out _))
             {
-                diagnostics.Error(node, $"{method} {template.Text} has no backend: add x-google-backend here or at the top level");
+                diagnostics.Error(node, $"{method} {template.Text} has no backend: add x-google-backend here or at the top level, {CompileOptions.DefaultBackendHint}");
                 return null;
             }
 
@@ -421,7 +422,7 @@ public static class PolicyCompiler
                     if (backendNode.Node is null)
                     {
                         root.TryGet("x-google-allow", out ConfigNode allow);
-                        diagnostics.Error(allow, "x-google-allow: all needs a top-level x-google-backend to send unrecognised calls to");
+                        diagnostics.Error(allow, "x-google-allow: all needs a top-level x-google-backend to send unrecognised calls to, " + CompileOptions.DefaultBackendHint);
                     }
 
                     return generated;

@@ -22,18 +22,28 @@ internal static class DeployCommand
         var allowDowngrade = new Option<bool>("--allow-downgrade") { Description = "Accept changes that weaken protection" };
         var token = new Option<string?>("--token") { Description = "ID token to use instead of minting one" };
         var audience = new Option<string?>("--audience") { Description = "ID-token audience when it is not the URL's origin (the deployer's PORTCULLIS_AUDIENCE)" };
-        var command = new Command("deploy", "Deploy a config through the ConfigDeployer.") { file, url, dryRun, allowDowngrade, token, audience };
+        Option<Uri?> backend = Validate.BackendOption.Create();
+        backend.Description = "Check the config locally with this default backend before sending it (the deployer and the gateways use their own PORTCULLIS_BACKEND)";
+        var command = new Command("deploy", "Deploy a config through the ConfigDeployer.") { file, url, dryRun, allowDowngrade, token, audience, backend };
         command.SetAction((result, ct) => RunAsync(
-            result.GetValue(file)!, result.GetValue(url)!, result.GetValue(dryRun), result.GetValue(allowDowngrade), result.GetValue(token), result.GetValue(audience), ct));
+            result.GetValue(file)!, result.GetValue(url)!, result.GetValue(dryRun), result.GetValue(allowDowngrade), result.GetValue(token), result.GetValue(audience), result.GetValue(backend), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(FileInfo file, string urlText, bool dryRun, bool allowDowngrade, string? token, string? audienceOverride, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(FileInfo file, string urlText, bool dryRun, bool allowDowngrade, string? token, string? audienceOverride, Uri? defaultBackend, CancellationToken cancellationToken)
     {
         if (!file.Exists)
         {
             await Console.Error.WriteLineAsync($"portcullis deploy: {file} not found").ConfigureAwait(false);
             return 2;
+        }
+
+        // The default backend lives in the gateways' environment (as ESPv2's --backend does), so the
+        // deployer judges the config with its own PORTCULLIS_BACKEND; --backend only checks it here first.
+        if (defaultBackend is not null && DiffCommand.Compile(file, new PolicyEngine.Compilation.CompileOptions { DefaultBackend = defaultBackend })?.Policy is null)
+        {
+            await Console.Error.WriteLineAsync($"portcullis deploy: {file} is invalid with --backend {defaultBackend}; nothing was sent").ConfigureAwait(false);
+            return 1;
         }
 
         if (!Uri.TryCreate(urlText, UriKind.Absolute, out Uri? url) || url.Scheme is not ("http" or "https"))

@@ -13,15 +13,17 @@ internal static class DiffCommand
         var before = new Argument<FileInfo>("old") { Description = "The config that is live now" };
         var after = new Argument<FileInfo>("new") { Description = "The config to deploy" };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
-        var command = new Command("diff", "Show what changes between two configs; downgrades are marked.") { before, after, json };
-        command.SetAction(result => Run(result.GetValue(before)!, result.GetValue(after)!, result.GetValue(json)));
+        Option<Uri?> backend = Validate.BackendOption.Create();
+        var command = new Command("diff", "Show what changes between two configs; downgrades are marked.") { before, after, json, backend };
+        command.SetAction(result => Run(result.GetValue(before)!, result.GetValue(after)!, result.GetValue(json), result.GetValue(backend)));
         return command;
     }
 
-    private static int Run(FileInfo before, FileInfo after, bool json)
+    private static int Run(FileInfo before, FileInfo after, bool json, Uri? defaultBackend)
     {
-        CompileResult? a = Compile(before);
-        CompileResult? b = Compile(after);
+        var options = new CompileOptions { DefaultBackend = defaultBackend };
+        CompileResult? a = Compile(before, options);
+        CompileResult? b = Compile(after, options);
         if (a?.Policy is null || b?.Policy is null)
         {
             return 1;
@@ -58,7 +60,8 @@ internal static class DiffCommand
         output.WriteLine($"{list.Count} change(s), {downgrades} downgrade(s).");
     }
 
-    private static CompileResult? Compile(FileInfo file)
+    /// <summary>Compiles <paramref name="file"/>, printing its errors; null when it cannot be read.</summary>
+    public static CompileResult? Compile(FileInfo file, CompileOptions options)
     {
         if (!file.Exists)
         {
@@ -66,7 +69,7 @@ internal static class DiffCommand
             return null;
         }
 
-        CompileResult result = PolicyCompiler.Compile(File.ReadAllText(file.FullName));
+        CompileResult result = PolicyCompiler.Compile(File.ReadAllText(file.FullName), options);
         foreach (Diagnostic error in result.Errors)
         {
             Console.Error.WriteLine(error.Format(file.ToString()));

@@ -13,7 +13,7 @@ internal static class DevCommand
         var port = new Option<int>("--port") { Description = "Gateway port", DefaultValueFactory = _ => 8080 };
         var config = new Option<string>("--config") { Description = "API config", DefaultValueFactory = _ => "openapi/openapi.yaml" };
         var keyring = new Option<string>("--keyring") { Description = "Keyring file", DefaultValueFactory = _ => ".portcullis/keyring.json" };
-        var backend = new Option<string?>("--backend") { Description = "Send every operation to this local backend instead of the built-in echo backend" };
+        var backend = new Option<string?>("--backend") { Description = "Send every operation to this local backend instead of the built-in echo backend (backends the config names keep their paths; it is also the default backend of operations that name none)" };
         var command = new Command("dev", "Run the gateway locally on embedded defaults (backend ID tokens off).") { port, config, keyring, backend };
         command.SetAction((result, cancellationToken) => RunAsync(
             result.GetValue(port), result.GetValue(config)!, result.GetValue(keyring)!, result.GetValue(backend), cancellationToken));
@@ -62,6 +62,7 @@ internal static class DevCommand
                     "--PORTCULLIS_KEYS", keyringPath,
                     "--PORTCULLIS_BACKEND_AUTH", "off",
                     "--PORTCULLIS_BACKEND_OVERRIDE", backend.ToString(),
+                    "--PORTCULLIS_BACKEND", backend.ToString(),
                 ],
                 out IReadOnlyList<string> errors);
             if (gateway is null)

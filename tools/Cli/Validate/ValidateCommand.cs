@@ -9,12 +9,13 @@ internal static class ValidateCommand
     public static Command Create()
     {
         var file = new Argument<FileInfo>("file") { Description = "OpenAPI config (YAML or JSON)" };
-        var command = new Command("validate", "Check an API config; exits non-zero when it has errors.") { file };
-        command.SetAction(result => Run(result.GetValue(file)!, Console.Out, Console.Error));
+        Option<Uri?> backend = BackendOption.Create();
+        var command = new Command("validate", "Check an API config; exits non-zero when it has errors.") { file, backend };
+        command.SetAction(result => Run(result.GetValue(file)!, Console.Out, Console.Error, result.GetValue(backend)));
         return command;
     }
 
-    public static int Run(FileInfo file, TextWriter stdout, TextWriter stderr)
+    public static int Run(FileInfo file, TextWriter stdout, TextWriter stderr, Uri? defaultBackend = null)
     {
         string content;
         try
@@ -27,7 +28,7 @@ internal static class ValidateCommand
             return 2;
         }
 
-        CompileResult result = PolicyCompiler.Compile(content, new CompileOptions { SourceName = file.Name });
+        CompileResult result = PolicyCompiler.Compile(content, new CompileOptions { SourceName = file.Name, DefaultBackend = defaultBackend });
         foreach (Diagnostic diagnostic in result.Diagnostics)
         {
             (diagnostic.Severity == DiagnosticSeverity.Error ? stderr : stdout).WriteLine(diagnostic.Format(file.ToString()));

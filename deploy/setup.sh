@@ -77,7 +77,7 @@ gcloud projects add-iam-policy-binding "$PROJECT" \
     --role roles/secretmanager.admin --condition None
 
 if [ "$KEY_MODE" = servicecontrol ]; then
-  : "${SERVICE_NAME:?set SERVICE_NAME to the managed service name (the config's host)}"
+  : "${SERVICE_NAME:?set SERVICE_NAME to the managed service name, the host of the config}"
   gcloud endpoints services add-iam-policy-binding "$SERVICE_NAME" --project "$PROJECT" \
       --member "serviceAccount:$GATEWAY_SA" --role roles/servicemanagement.serviceController
 fi

@@ -6,8 +6,8 @@ namespace Portcullis.Deploy.Tests.Docs;
 /// <summary>The little of Markdown the doc checks need: prose lines, links, heading anchors and fenced code.</summary>
 internal static partial class Markdown
 {
-    /// <summary>Lines outside fenced code blocks, with inline code removed.</summary>
-    public static IEnumerable<string> ProseLines(string text)
+    /// <summary>Lines outside fenced code blocks, with inline code removed (or only its backticks, for headings).</summary>
+    public static IEnumerable<string> ProseLines(string text, bool keepInlineCode = false)
     {
         bool fenced = false;
         foreach (string line in text.Split('\n'))
@@ -20,7 +20,7 @@ internal static partial class Markdown
 
             if (!fenced)
             {
-                yield return InlineCode().Replace(line, "");
+                yield return keepInlineCode ? line.Replace("`", "", StringComparison.Ordinal) : InlineCode().Replace(line, "");
             }
         }
     }
@@ -55,7 +55,7 @@ internal static partial class Markdown
 
     /// <summary>GitHub's anchor for each heading: lower case, punctuation dropped, spaces to '-'.</summary>
     public static IReadOnlySet<string> Anchors(string text) =>
-        ProseLines(text)
+        ProseLines(text, keepInlineCode: true)
             .Where(l => l.StartsWith('#'))
             .Select(l => Slug(l.TrimStart('#').Trim()))
             .ToHashSet(StringComparer.Ordinal);

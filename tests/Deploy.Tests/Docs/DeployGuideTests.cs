@@ -9,7 +9,7 @@ namespace Portcullis.Deploy.Tests.Docs;
 /// </summary>
 public sealed partial class DeployGuideTests
 {
-    public static TheoryData<string> Scripts() => new("deploy/setup.sh", "deploy/deploy.sh", "deploy/triggers.sh", "deploy/redis.sh");
+    public static TheoryData<string> Scripts() => new("deploy/setup.sh", "deploy/deploy.sh", "deploy/triggers.sh", "deploy/redis.sh", "deploy/deploy-source.sh");
 
     /// <summary>Each gcloud command of a shell text, continuation lines joined and spacing collapsed.</summary>
     private static List<string> GcloudCommands(string shell)

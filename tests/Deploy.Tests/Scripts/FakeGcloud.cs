@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Portcullis.Deploy.Tests.Scripts;
 
 /// <summary>
-/// Runs a script under <c>deploy/</c> with a fake <c>gcloud</c> first on PATH. The fake records
+/// Runs a script under <c>deploy/</c> with a fake <c>gcloud</c> (and <c>portcullis</c>) first on PATH. The fake records
 /// every call (arguments separated by U+001F, so each one is kept exactly), keeps what was piped to
 /// <c>--data-file=-</c>, and answers the few queries the scripts make the way gcloud does
 /// (<c>--format=value(…)</c> prints the bare value; <c>describe</c> of a missing resource exits 1).
@@ -27,11 +27,21 @@ internal sealed class FakeGcloud : IDisposable
           *" secrets describe "*"--format=value(versionAliases.current)"*) if [ -n "$FAKE_EXISTS" ]; then echo 1; fi ;;
           *" run services describe portcullis-config-deployer "*) echo "$FAKE_DEPLOYER_URL" ;;
           *" run services describe portcullis-gateway "*) echo "https://portcullis-gateway-123456789012.$REGION.run.app" ;;
+          *" functions describe portcullis-config-deployer "*) echo "$FAKE_DEPLOYER_URL" ;;
+          *" functions describe portcullis-gateway "*) echo "https://portcullis-gateway-123456789012.$REGION.run.app" ;;
+          *" auth print-identity-token "*) echo "fake-id-token" ;;
           *" secrets versions add "*) echo "projects/123456789012/secrets/portcullis-keyring/versions/1" ;;
           *" redis instances describe "*"--format=value(host)"*) echo "10.0.0.3" ;;
           *" redis instances describe "*"--format=value(port)"*) echo "6379" ;;
           *" describe "*) if [ -z "$FAKE_EXISTS" ]; then echo "ERROR: (gcloud) NOT_FOUND" >&2; exit 1; fi ;;
         esac
+        exit 0
+        """;
+
+    /// <summary>A fake <c>portcullis</c> CLI: its calls go to the same log, first argument <c>@portcullis</c>.</summary>
+    private const string CliScript = """
+        #!/usr/bin/env bash
+        ( IFS=$'\x1f'; printf '@portcullis\x1f%s\n' "$*" ) >> "$FAKE_GCLOUD_DIR/calls.log"
         exit 0
         """;
 
@@ -47,11 +57,14 @@ internal sealed class FakeGcloud : IDisposable
 
     public FakeGcloud()
     {
-        string path = Path.Combine(_dir, "gcloud");
-        File.WriteAllText(path, Script.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n");
-        if (!OperatingSystem.IsWindows())
+        foreach ((string name, string text) in new[] { ("gcloud", Script), ("portcullis", CliScript) })
         {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            string path = Path.Combine(_dir, name);
+            File.WriteAllText(path, text.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n");
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
         }
     }
 

@@ -9,7 +9,7 @@ NETWORK=${NETWORK:-default}
 CONNECTOR=${CONNECTOR:-portcullis-connector}
 CONNECTOR_RANGE=${CONNECTOR_RANGE:-10.8.0.0/28}
 
-gcloud services enable redis.googleapis.com vpcaccess.googleapis.com --project "$PROJECT"
+gcloud services enable redis.googleapis.com vpcaccess.googleapis.com compute.googleapis.com --project "$PROJECT"
 gcloud redis instances describe portcullis-quotas --project "$PROJECT" --region "$REGION" >/dev/null 2>&1 \
   || gcloud redis instances create portcullis-quotas --project "$PROJECT" --region "$REGION" \
        --size 1 --tier basic --network "$NETWORK"

@@ -2,7 +2,7 @@ using Portcullis.GoogleCloud.Configs;
 
 namespace Portcullis.ConfigDeployer;
 
-/// <summary>The deployer's runtime contract (DESIGN.md), from the environment and <c>--NAME value</c> arguments.</summary>
+/// <summary>The deployer's runtime contract (docs/configuration.md), from the environment and <c>--NAME value</c> arguments.</summary>
 internal sealed record DeployerOptions
 {
     public required string ConfigStore { get; init; }

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Portcullis.Gateway;
 
-/// <summary>The gateway's runtime contract (DESIGN.md), read from the environment and <c>--NAME value</c> arguments.</summary>
+/// <summary>The gateway's runtime contract (docs/configuration.md), read from the environment and <c>--NAME value</c> arguments.</summary>
 internal sealed record GatewayOptions
 {
     public required string ConfigPath { get; init; }

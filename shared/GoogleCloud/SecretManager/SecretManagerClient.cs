@@ -195,7 +195,7 @@ public sealed class SecretManagerClient(HttpClient http, IAccessTokenSource toke
         string what = response.StatusCode switch
         {
             HttpStatusCode.NotFound => $"secret {secret} (or the version asked for) does not exist; create it with 'gcloud secrets create'",
-            HttpStatusCode.Forbidden => $"permission denied on {secret}; the service account needs roles/secretmanager.secretAccessor to read and roles/secretmanager.secretVersionManager plus secretmanager.secrets.update to write",
+            HttpStatusCode.Forbidden => $"permission denied on {secret}; reading needs roles/secretmanager.secretAccessor (versions.access) plus secretmanager.secrets.get on the secret; writing also needs secretmanager.secrets.update, secretmanager.versions.add, .list and .disable (the portcullisSecretReader and portcullisSecretWriter roles of docs/deploy.md)",
             HttpStatusCode.Unauthorized => "Secret Manager refused the credentials",
             _ when (int)response.StatusCode >= 500 => $"Secret Manager failed ({(int)response.StatusCode})",
             _ => $"Secret Manager refused the request ({(int)response.StatusCode})",

@@ -86,7 +86,22 @@ internal static class DeployCommand
             return 2;
         }
 
-        using JsonDocument body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+        string text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        JsonDocument body;
+        try
+        {
+            body = JsonDocument.Parse(text);
+        }
+        catch (JsonException)
+        {
+            // Not the deployer's JSON: Cloud Run's front end refused the call first (an HTML 401/403
+            // when the caller lacks roles/run.invoker or the token's audience is not the service).
+            string start = text.Length > 200 ? text[..200] + "…" : text;
+            await Console.Error.WriteLineAsync($"portcullis deploy: {origin} answered {(int)response.StatusCode} without the deployer's JSON (Cloud Run refuses callers without roles/run.invoker on the service, or with an ID token for another audience): {start}").ConfigureAwait(false);
+            return 1;
+        }
+
+        using JsonDocument disposeBody = body;
         JsonElement root = body.RootElement;
         if (!response.IsSuccessStatusCode)
         {

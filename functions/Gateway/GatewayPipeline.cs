@@ -11,6 +11,7 @@ internal static class GatewayPipeline
     public static void Add(IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(JwtOptions.FromConfiguration(configuration));
+        services.AddSingleton(sp => JwksHttp.Create(sp.GetRequiredService<JwtOptions>()));
         services.AddSingleton<JwksCache>();
         services.AddSingleton<JwtVerifier>();
         services.AddHostedService<JwksRefresher>();

@@ -9,14 +9,11 @@ namespace Portcullis.Gateway.Authentication;
 /// fetched on demand while no keys are held, and refetched once (rate-limited) for an unknown
 /// <c>kid</c> — where Envoy waits for its next scheduled refresh.
 /// </summary>
-internal sealed class JwksCache(JwtOptions options, TimeProvider time, ILogger<JwksCache> logger) : IDisposable
+internal sealed class JwksCache(JwtOptions options, JwksHttp http, TimeProvider time, ILogger<JwksCache> logger)
 {
     private const string NoKeysConsequence = "calls that need its tokens answer 401 until a fetch succeeds";
     private readonly ConcurrentDictionary<string, IssuerKeys> _keys = new(StringComparer.Ordinal);
-    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-    {
-        Timeout = options.FetchTimeout,
-    };
+    private readonly HttpClient _http = http.Client;
 
     public IssuerKeys For(JwtProvider provider) =>
         _keys.GetOrAdd(provider.Issuer + " " + provider.KeySource, static (_, state) => new IssuerKeys(state.provider, state.http, state.time, state.logger), (provider, http: _http, time, logger: (ILogger)logger));
@@ -29,7 +26,15 @@ internal sealed class JwksCache(JwtOptions options, TimeProvider time, ILogger<J
     public ValueTask<KeySet?> GetAsync(JwtProvider provider, CancellationToken cancellationToken)
     {
         IssuerKeys keys = For(provider);
-        return keys.Current is { } current ? new(current) : new(keys.RefreshAsync(NoKeysConsequence, cancellationToken));
+        if (keys.Current is { } current)
+        {
+            return new(current);
+        }
+
+        // No keys: fetch on demand, but not once per request while the issuer is down.
+        return time.GetUtcNow() - keys.LastAttempt < options.RetryInterval
+            ? new((KeySet?)null)
+            : new(keys.RefreshAsync(NoKeysConsequence, cancellationToken));
     }
 
     /// <summary>
@@ -62,6 +67,4 @@ internal sealed class JwksCache(JwtOptions options, TimeProvider time, ILogger<J
 
         return Task.WhenAll(due);
     }
-
-    public void Dispose() => _http.Dispose();
 }

@@ -62,23 +62,11 @@ internal static class TokenExtractor
             return null;
         }
 
-        ReadOnlySpan<char> rest = value.AsSpan(at + prefix.Length);
-        int start = rest.IndexOfAnyExcept(' ', '\t', '"');
-        if (start < 0)
-        {
-            return null;
-        }
-
-        rest = rest[start..];
-        int end = 0;
-        while (end < rest.Length && IsTokenChar(rest[end]))
-        {
-            end++;
-        }
-
-        return end == 0 ? null : rest[..end].ToString();
+        // From the first non-blank character after the prefix to the next blank or comma: a malformed
+        // token is still extracted whole, so the parser can say what is wrong with it.
+        ReadOnlySpan<char> rest = value.AsSpan(at + prefix.Length).TrimStart(" \t");
+        int end = rest.IndexOfAny(" \t,");
+        rest = end < 0 ? rest : rest[..end];
+        return rest.IsEmpty ? null : rest.ToString();
     }
-
-    private static bool IsTokenChar(char c) =>
-        c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_' or '.' or '=' or '+' or '/';
 }

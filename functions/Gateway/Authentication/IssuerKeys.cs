@@ -16,6 +16,7 @@ internal sealed class IssuerKeys(JwtProvider provider, HttpClient http, TimeProv
     private long _lastAttemptTicks = long.MinValue;
     private long _lastSuccessTicks = long.MinValue;
     private long _lastKidRefetchTicks = long.MinValue;
+    private bool _failing;
 
     public KeySet? Current => _current;
 
@@ -57,11 +58,14 @@ internal sealed class IssuerKeys(JwtProvider provider, HttpClient http, TimeProv
                 KeySet keys = KeySet.TryParse(body) ?? throw new InvalidDataException("the document is neither a JWKS nor an x509 certificate map with a usable key");
                 _current = keys;
                 Interlocked.Exchange(ref _lastSuccessTicks, time.GetUtcNow().UtcTicks);
+                _failing = false;
                 GatewayLog.JwksLoaded(logger, keys.Keys.Count, provider.Issuer, url);
             }
             catch (Exception e) when (e is HttpRequestException or InvalidDataException or TaskCanceledException or JsonException && !cancellationToken.IsCancellationRequested)
             {
-                GatewayLog.JwksFailed(logger, provider.Issuer, url, e.Message, _current is null ? consequence : "keeping the last good keys");
+                // A warning when the issuer starts failing; the retries of an outage are not news.
+                GatewayLog.JwksFailed(logger, _failing ? LogLevel.Debug : LogLevel.Warning, provider.Issuer, url, e.Message, _current is null ? consequence : "keeping the last good keys");
+                _failing = true;
             }
 
             return _current;

@@ -50,18 +50,21 @@ internal sealed class IssuerKeys(JwtProvider provider, HttpClient http, TimeProv
 
             Interlocked.Exchange(ref _lastAttemptTicks, time.GetUtcNow().UtcTicks);
             string url = (_jwksUri ?? provider.DiscoveryUri)!.ToString();
+
+            // The fetch serves every waiting request: one caller going away does not cancel it (it has its own timeout).
+            CancellationToken fetch = CancellationToken.None;
             try
             {
-                _jwksUri ??= await DiscoverAsync(cancellationToken).ConfigureAwait(false);
+                _jwksUri ??= await DiscoverAsync(fetch).ConfigureAwait(false);
                 url = _jwksUri.ToString();
-                string body = await GetAsync(_jwksUri, cancellationToken).ConfigureAwait(false);
+                string body = await GetAsync(_jwksUri, fetch).ConfigureAwait(false);
                 KeySet keys = KeySet.TryParse(body) ?? throw new InvalidDataException("the document is neither a JWKS nor an x509 certificate map with a usable key");
                 _current = keys;
                 Interlocked.Exchange(ref _lastSuccessTicks, time.GetUtcNow().UtcTicks);
                 _failing = false;
                 GatewayLog.JwksLoaded(logger, keys.Keys.Count, provider.Issuer, url);
             }
-            catch (Exception e) when (e is HttpRequestException or InvalidDataException or TaskCanceledException or JsonException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is HttpRequestException or InvalidDataException or TaskCanceledException or JsonException)
             {
                 // A warning when the issuer starts failing; the retries of an outage are not news.
                 GatewayLog.JwksFailed(logger, _failing ? LogLevel.Debug : LogLevel.Warning, provider.Issuer, url, e.Message, _current is null ? consequence : "keeping the last good keys");

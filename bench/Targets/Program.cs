@@ -3,7 +3,8 @@
 //   yarp PORT BACKEND     a bare YARP IHttpForwarder proxy, no checks (what a .NET user writes by hand);
 //                         with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 also Kestrel's inline
 //                         scheduling: the same inline I/O the gateway runs with by default
-//   fakes                 fake metadata server + fake Service Control (every key valid); prints their addresses
+//   fakes                 fake metadata server + fake Service Control (every key valid) + a fake JWT
+//                         issuer (JWKS); prints their addresses and a day-long token for AUDIENCE
 using System.Net;
 using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -22,7 +23,11 @@ switch (mode)
     case "fakes":
         FakeMetadataServer metadata = await FakeMetadataServer.StartAsync();
         FakeServiceControl serviceControl = await FakeServiceControl.StartAsync();
+        FakeIssuer issuer = await FakeIssuer.StartAsync();
+        string audience = args.Length > 1 ? args[1] : "https://bench.endpoints.bench-project.cloud.goog";
         Console.WriteLine($"METADATA {metadata.HostAndPort}");
+        Console.WriteLine($"ISSUER {issuer.Url}");
+        Console.WriteLine($"JWT {issuer.Sign(issuer.Claims(audience, "bench-user", TimeSpan.FromDays(1)))}");
         Console.WriteLine($"SERVICECONTROL {serviceControl.BaseAddress}");
         // Until SIGTERM or SIGINT. The fakes' own hosts take over SIGTERM (the console lifetime
         // cancels the default exit), so a bare wait here outlived every bench run that started it.

@@ -68,15 +68,7 @@ public static class GatewayApp
 
         services.AddHttpForwarder();
         services.AddSingleton<BackendForwarder>();
-        services.AddSingleton(sp => new GatewayEndpoint(
-            sp.GetRequiredService<GatewaySources>(),
-            sp.GetRequiredService<IKeySource>(),
-            sp.GetRequiredService<IIdTokenSource>(),
-            sp.GetRequiredService<BackendForwarder>(),
-            sp.GetRequiredService<IQuotaCounter>(),
-            sp.GetRequiredService<TimeProvider>(),
-            options,
-            sp.GetRequiredService<ILogger<GatewayEndpoint>>()));
+        GatewayPipeline.Add(services, builder.Configuration);
         services.AddSingleton(sp => new RequestTelemetry(
             sp.GetRequiredService<GatewaySources>(),
             options,
@@ -112,6 +104,7 @@ public static class GatewayApp
             GatewayLog.BackendAuthOff(logger);
         }
 
+        GatewayPipeline.LoadIssuerKeys(app.Services, sources.Config.Target.Current);
         var endpoint = app.Services.GetRequiredService<GatewayEndpoint>();
         var telemetry = app.Services.GetRequiredService<RequestTelemetry>();
         Func<HttpContext, RequestFacts, ValueTask> handler = endpoint.HandleAsync;

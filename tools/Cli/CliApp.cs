@@ -2,6 +2,7 @@ using System.CommandLine;
 using Portcullis.Cli.Deploy;
 using Portcullis.Cli.Dev;
 using Portcullis.Cli.Keys;
+using Portcullis.Cli.Token;
 using Portcullis.Cli.Validate;
 
 namespace Portcullis.Cli;
@@ -17,6 +18,7 @@ internal static class CliApp
         root.Subcommands.Add(KeysCommand.Create(time));
         root.Subcommands.Add(DiffCommand.Create());
         root.Subcommands.Add(DeployCommand.Create());
+        root.Subcommands.Add(TokenCommand.Create(time));
         return root;
     }
 }

@@ -51,7 +51,7 @@ internal static class ErrorResponses
     }
 
     /// <summary>Writes an error whose status and message were decided elsewhere (Service Control's table).</summary>
-    public static Task WriteAsync(HttpContext context, int status, string message)
+    public static Task WriteAsync(HttpContext context, int status, string message, string? wwwAuthenticate = null)
     {
         HttpResponse response = context.Response;
         if (response.HasStarted)
@@ -75,6 +75,11 @@ internal static class ErrorResponses
         if (retryAfter.Count > 0)
         {
             response.Headers.RetryAfter = retryAfter;
+        }
+
+        if (wwwAuthenticate is not null)
+        {
+            response.Headers.WWWAuthenticate = wwwAuthenticate;
         }
 
         response.StatusCode = status;

@@ -11,4 +11,5 @@ internal sealed record ForwardingState(
     string? IdToken,
     KeyRecord? Key,
     string? ConsumerType = null,
-    string? ConsumerNumber = null);
+    string? ConsumerNumber = null,
+    string? UserInfo = null);

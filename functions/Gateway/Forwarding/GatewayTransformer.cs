@@ -19,6 +19,11 @@ internal sealed class GatewayTransformer : HttpTransformer
     private const string EndpointPrefix = "X-Endpoint-API-";
     private const string ForwardedAuthorization = "X-Forwarded-Authorization";
 
+    /// <summary>API Gateway's name for the verified JWT's payload (ESPv2's is <c>X-Endpoint-API-UserInfo</c>).</summary>
+    public const string ApiGatewayUserInfo = "X-Apigateway-Api-Userinfo";
+
+    public const string EndpointUserInfo = "X-Endpoint-API-UserInfo";
+
     public static GatewayTransformer Instance { get; } = new();
 
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
@@ -38,6 +43,7 @@ internal sealed class GatewayTransformer : HttpTransformer
         }
 
         RemoveIdentityHeaders(headers);
+        headers.Remove(ApiGatewayUserInfo);
         headers.Remove(ForwardedAuthorization);
         headers.Remove("X-HTTP-Method-Override");
         headers.Remove("X-HTTP-Method");
@@ -62,6 +68,13 @@ internal sealed class GatewayTransformer : HttpTransformer
             {
                 headers.TryAddWithoutValidation(MetadataHeader, metadata);
             }
+        }
+
+        if (state.UserInfo is { } userInfo)
+        {
+            // The token's own payload segment, as received: only a verified token's reaches here.
+            headers.TryAddWithoutValidation(EndpointUserInfo, userInfo);
+            headers.TryAddWithoutValidation(ApiGatewayUserInfo, userInfo);
         }
 
         if (state.ConsumerType is { } type)

@@ -15,6 +15,9 @@ internal sealed class RequestFacts
     /// <summary>The keyring key id (a hash prefix, never the key).</summary>
     public string? KeyId { get; set; }
 
+    /// <summary>The verified caller JWT, if one was: its provider and claims (quota by <c>sub</c>, the usage report's credential id).</summary>
+    public (Portcullis.PolicyEngine.Policy.JwtProvider Provider, Portcullis.Gateway.Authentication.JwtClaims Claims)? Jwt { get; set; }
+
     /// <summary>The Service Control consumer (<c>api_key:…</c>): sent to Service Control, never logged.</summary>
     public string? ServiceControlConsumer { get; set; }
 }

@@ -95,7 +95,8 @@ internal sealed class RequestTelemetry
         _reporter?.Record(
             facts.OperationId is null ? UnknownOperation : PolicyEngine.ServiceControl.CheckErrorMapping.Selector(_sources.ServiceName, facts.OperationId),
             facts.ServiceControlConsumer,
-            status);
+            status,
+            facts.ServiceControlConsumer is null && facts.Jwt is { } jwt ? Authentication.JwtCredential.Id(jwt.Claims) : null);
 
         LogLevel level = status >= 500 ? LogLevel.Error : status >= 400 ? LogLevel.Warning : LogLevel.Information;
         if (_logger.IsEnabled(level))

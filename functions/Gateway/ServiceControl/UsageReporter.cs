@@ -27,9 +27,9 @@ internal sealed class UsageReporter(ServiceControlClient client, Portcullis.Gate
     /// <summary>Records dropped because the buffer was full or Service Control kept failing.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    public void Record(string operationName, string? consumerId, int responseCode)
+    public void Record(string operationName, string? consumerId, int responseCode, string? credentialId = null)
     {
-        if (!_buffer.Writer.TryWrite(new UsageRecord(operationName, consumerId, responseCode, time.GetUtcNow())))
+        if (!_buffer.Writer.TryWrite(new UsageRecord(operationName, consumerId, responseCode, time.GetUtcNow(), credentialId)))
         {
             Interlocked.Increment(ref _dropped);
         }
@@ -42,7 +42,7 @@ internal sealed class UsageReporter(ServiceControlClient client, Portcullis.Gate
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var pending = new Dictionary<(string, string?, int), Aggregate>();
+        var pending = new Dictionary<(string, string?, int, string?), Aggregate>();
         using var timer = new PeriodicTimer(s_drainInterval, time);
         DateTimeOffset lastFlush = time.GetUtcNow();
         try
@@ -67,7 +67,7 @@ internal sealed class UsageReporter(ServiceControlClient client, Portcullis.Gate
     }
 
     /// <summary>Moves every buffered record into <paramref name="pending"/>, sending each report that fills up on the way.</summary>
-    private async Task DrainAsync(Dictionary<(string, string?, int), Aggregate> pending, CancellationToken cancellationToken)
+    private async Task DrainAsync(Dictionary<(string, string?, int, string?), Aggregate> pending, CancellationToken cancellationToken)
     {
         while (DrainUntilFull(pending))
         {
@@ -76,11 +76,11 @@ internal sealed class UsageReporter(ServiceControlClient client, Portcullis.Gate
     }
 
     /// <summary>Moves buffered records into <paramref name="pending"/>; true when it stopped because a report is full.</summary>
-    private bool DrainUntilFull(Dictionary<(string, string?, int), Aggregate> pending)
+    private bool DrainUntilFull(Dictionary<(string, string?, int, string?), Aggregate> pending)
     {
         while (pending.Count < MaxOperationsPerReport && _buffer.Reader.TryRead(out UsageRecord record))
         {
-            var key = (record.OperationName, record.ConsumerId, record.ResponseCode);
+            var key = (record.OperationName, record.ConsumerId, record.ResponseCode, record.CredentialId);
             if (pending.TryGetValue(key, out Aggregate? aggregate))
             {
                 aggregate.Count++;
@@ -95,14 +95,14 @@ internal sealed class UsageReporter(ServiceControlClient client, Portcullis.Gate
         return pending.Count >= MaxOperationsPerReport;
     }
 
-    private async Task FlushAsync(Dictionary<(string, string?, int), Aggregate> pending, CancellationToken cancellationToken)
+    private async Task FlushAsync(Dictionary<(string, string?, int, string?), Aggregate> pending, CancellationToken cancellationToken)
     {
         if (pending.Count == 0)
         {
             return;
         }
 
-        List<ReportOperation> batch = [.. pending.Select(p => new ReportOperation(p.Key.Item1, p.Key.Item2, p.Key.Item3, p.Value.Count, p.Value.Start, p.Value.End))];
+        List<ReportOperation> batch = [.. pending.Select(p => new ReportOperation(p.Key.Item1, p.Key.Item2, p.Key.Item3, p.Value.Count, p.Value.Start, p.Value.End, p.Key.Item4))];
         pending.Clear();
         string service = sources.ServiceName;
         for (int attempt = 0; attempt < 2; attempt++)
@@ -118,7 +118,7 @@ internal sealed class UsageReporter(ServiceControlClient client, Portcullis.Gate
         GatewayLog.ReportDropped(logger, lost, Dropped);
     }
 
-    private readonly record struct UsageRecord(string OperationName, string? ConsumerId, int ResponseCode, DateTimeOffset At);
+    private readonly record struct UsageRecord(string OperationName, string? ConsumerId, int ResponseCode, DateTimeOffset At, string? CredentialId);
 
     /// <summary>One operation's running total until its report is sent (mutable: no copy per request).</summary>
     private sealed class Aggregate

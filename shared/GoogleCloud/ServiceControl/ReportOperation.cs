@@ -2,8 +2,12 @@ using System.Globalization;
 
 namespace Portcullis.GoogleCloud.ServiceControl;
 
-/// <summary>One aggregated usage record: an operation, its consumer (when verified), a response code and how many requests.</summary>
-public sealed record ReportOperation(string OperationName, string? ConsumerId, int ResponseCode, long Count, DateTimeOffset Start, DateTimeOffset End)
+/// <summary>
+/// One aggregated usage record: an operation, its consumer (when verified), a response code and how
+/// many requests; for a call authenticated by a JWT alone, ESPv2's <c>/credential_id</c> label
+/// (<c>jwtauth:issuer=…&amp;audience=…</c>).
+/// </summary>
+public sealed record ReportOperation(string OperationName, string? ConsumerId, int ResponseCode, long Count, DateTimeOffset Start, DateTimeOffset End, string? CredentialId = null)
 {
     internal OperationDto ToDto() => new()
     {
@@ -12,12 +16,7 @@ public sealed record ReportOperation(string OperationName, string? ConsumerId, i
         ConsumerId = ConsumerId,
         StartTime = Start.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
         EndTime = End.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
-        Labels = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["/response_code"] = ResponseCode.ToString(CultureInfo.InvariantCulture),
-            ["/response_code_class"] = $"{ResponseCode / 100}xx",
-            ["servicecontrol.googleapis.com/user_agent"] = ServiceControlClient.UserAgent,
-        },
+        Labels = Labels(),
         MetricValueSets =
         [
             new MetricValueSetDto
@@ -29,4 +28,20 @@ public sealed record ReportOperation(string OperationName, string? ConsumerId, i
             },
         ],
     };
+
+    private Dictionary<string, string> Labels()
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["/response_code"] = ResponseCode.ToString(CultureInfo.InvariantCulture),
+            ["/response_code_class"] = $"{ResponseCode / 100}xx",
+            ["servicecontrol.googleapis.com/user_agent"] = ServiceControlClient.UserAgent,
+        };
+        if (CredentialId is not null)
+        {
+            labels["/credential_id"] = CredentialId;
+        }
+
+        return labels;
+    }
 }

@@ -96,6 +96,8 @@ public static class PolicyCompiler
             }
 
             string title = root.TryGet("info", out ConfigNode info) && info.TryGet("title", out ConfigNode t) ? t.Scalar ?? "" : "";
+            _security.ServiceName = ReadServiceName();
+            _security.OpenApi3 = _openApi3;
             if (_openApi3)
             {
                 if (root.TryGet("components", out ConfigNode components) && components.TryGet("securitySchemes", out ConfigNode schemes))
@@ -122,10 +124,10 @@ public static class PolicyCompiler
                 }
             }
 
-            KeyRule topSecurity = new(KeyRequirement.None, [], true);
+            KeyRule topSecurity = new(AuthRequirement.None, [], true);
             if (root.TryGet("security", out ConfigNode security))
             {
-                bool ok = _security.TryEvaluate(security, out KeyRequirement requirement, out IReadOnlyList<KeyLocation> locations);
+                bool ok = _security.TryEvaluate(security, out AuthRequirement requirement, out IReadOnlyList<KeyLocation> locations);
                 topSecurity = new KeyRule(requirement, locations, ok);
             }
 
@@ -371,7 +373,7 @@ public static class PolicyCompiler
             KeyRule rule = topSecurity;
             if (node.TryGet("security", out ConfigNode security))
             {
-                bool ok = _security.TryEvaluate(security, out KeyRequirement requirement, out IReadOnlyList<KeyLocation> locations);
+                bool ok = _security.TryEvaluate(security, out AuthRequirement requirement, out IReadOnlyList<KeyLocation> locations);
                 rule = new KeyRule(requirement, locations, ok);
             }
 
@@ -396,7 +398,7 @@ public static class PolicyCompiler
                 return null;
             }
 
-            return new ApiOperation(method, template, operationId, rule.Requirement, rule.Locations, backend, metricCosts: costs);
+            return new ApiOperation(method, template, operationId, rule.Requirement.KeyRequirement, rule.Locations, backend, metricCosts: costs, authentication: rule.Requirement);
         }
 
         private List<ApiOperation> Generate(List<ApiOperation> operations, bool allowAll, bool allowCors, BackendRule? topBackend, ConfigNode backendNode)
@@ -455,5 +457,5 @@ public static class PolicyCompiler
         }
     }
 
-    private readonly record struct KeyRule(KeyRequirement Requirement, IReadOnlyList<KeyLocation> Locations, bool Ok);
+    private readonly record struct KeyRule(AuthRequirement Requirement, IReadOnlyList<KeyLocation> Locations, bool Ok);
 }

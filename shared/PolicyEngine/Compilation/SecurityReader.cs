@@ -3,13 +3,26 @@ using Portcullis.PolicyEngine.Yaml;
 
 namespace Portcullis.PolicyEngine.Compilation;
 
-/// <summary>Reads security schemes and turns <c>security</c> requirement lists into a key rule.</summary>
+/// <summary>Reads security schemes and turns <c>security</c> requirement lists into an <see cref="AuthRequirement"/>.</summary>
 internal sealed class SecurityReader
 {
     private readonly Dictionary<string, SecurityScheme> _schemes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _issuers = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _refusedJwt = new(StringComparer.Ordinal);
     private readonly DiagnosticBag _diagnostics;
+    private readonly JwtProviderReader _jwt;
 
-    public SecurityReader(DiagnosticBag diagnostics) => _diagnostics = diagnostics;
+    public SecurityReader(DiagnosticBag diagnostics)
+    {
+        _diagnostics = diagnostics;
+        _jwt = new JwtProviderReader(diagnostics);
+    }
+
+    /// <summary>The service name for the default JWT audience (<c>https://SERVICE</c>); set before <see cref="ReadSchemes"/>.</summary>
+    public string ServiceName { get; set; } = "";
+
+    /// <summary>Whether the document is OpenAPI 3 (<c>x-google-auth</c>) rather than Swagger 2.0.</summary>
+    public bool OpenApi3 { get; set; }
 
     /// <summary>Every apiKey location declared, expanded like an operation's (for stripping keys before forwarding).</summary>
     public IReadOnlyList<KeyLocation> AllKeyLocations =>
@@ -36,6 +49,29 @@ internal sealed class SecurityReader
             if (type.Length == 0)
             {
                 _diagnostics.Error(scheme, $"security scheme '{name}' has no 'type'");
+                continue;
+            }
+
+            if (JwtProviderReader.IsJwtScheme(scheme, type, OpenApi3))
+            {
+                JwtProvider? provider = _jwt.Read(name, scheme, OpenApi3, ServiceName);
+                if (provider is not null && _issuers.TryGetValue(provider.Issuer, out string? first))
+                {
+                    // ESPv2's docs require a distinct issuer per definition: a token could not say which one it is for.
+                    _diagnostics.Error(scheme, $"JWT scheme '{name}' has the same issuer '{provider.Issuer}' as scheme '{first}'; each JWT scheme needs its own issuer");
+                    provider = null;
+                }
+                else if (provider is not null)
+                {
+                    _issuers.Add(provider.Issuer, name);
+                }
+
+                if (provider is null)
+                {
+                    _refusedJwt.Add(name);
+                }
+
+                _schemes[name] = new SecurityScheme(name, type, null, provider);
                 continue;
             }
 
@@ -75,9 +111,9 @@ internal sealed class SecurityReader
     /// Evaluates a <c>security</c> list: OR between requirement objects, AND inside one.
     /// Returns false (with diagnostics) when the list cannot be enforced as written.
     /// </summary>
-    public bool TryEvaluate(ConfigNode security, out KeyRequirement requirement, out IReadOnlyList<KeyLocation> locations)
+    public bool TryEvaluate(ConfigNode security, out AuthRequirement requirement, out IReadOnlyList<KeyLocation> locations)
     {
-        requirement = KeyRequirement.None;
+        requirement = AuthRequirement.None;
         locations = [];
         if (!security.IsSequence)
         {
@@ -86,8 +122,7 @@ internal sealed class SecurityReader
         }
 
         bool ok = true;
-        bool anyEmpty = false;
-        bool anyKeyed = false;
+        var alternatives = new List<AuthAlternative>();
         var found = new List<KeyLocation>();
         foreach (ConfigNode alternative in security.Items())
         {
@@ -98,14 +133,10 @@ internal sealed class SecurityReader
                 continue;
             }
 
-            var names = alternative.Entries().ToList();
-            if (names.Count == 0)
-            {
-                anyEmpty = true;
-                continue;
-            }
-
-            foreach ((string name, ConfigNode at) in names)
+            JwtProvider? jwt = null;
+            string? jwtName = null;
+            bool key = false;
+            foreach ((string name, ConfigNode at) in alternative.Entries())
             {
                 if (!_schemes.TryGetValue(name, out SecurityScheme? scheme))
                 {
@@ -115,16 +146,41 @@ internal sealed class SecurityReader
                     continue;
                 }
 
-                if (scheme.Location is null)
+                if (scheme.Location is not null)
                 {
-                    _diagnostics.Error(at, $"security scheme '{name}' is of type '{scheme.Type}'; Portcullis enforces apiKey schemes only, and would leave this method unauthenticated");
+                    key = true;
+                    found.Add(scheme.Location);
+                    continue;
+                }
+
+                if (scheme.Jwt is { } provider)
+                {
+                    if (jwt is not null)
+                    {
+                        _diagnostics.Error(at, $"security requirement needs both JWT schemes '{jwtName}' and '{name}' (an AND of two JWT schemes), which ESPv2 does not support either; list them as separate requirements to accept either");
+                        ok = false;
+                        continue;
+                    }
+
+                    jwt = provider;
+                    jwtName = name;
+                    continue;
+                }
+
+                if (_refusedJwt.Contains(name))
+                {
+                    // Its definition was refused (and reported there); nothing more to say here.
                     ok = false;
                     continue;
                 }
 
-                anyKeyed = true;
-                found.Add(scheme.Location);
+                _diagnostics.Error(at, scheme.Type == "oauth2" && !OpenApi3
+                    ? $"security scheme '{name}' is of type 'oauth2' without x-google-issuer; Portcullis cannot verify its tokens, and would leave this method unauthenticated"
+                    : $"security scheme '{name}' is of type '{scheme.Type}'; Portcullis enforces apiKey schemes and JWT schemes ({(OpenApi3 ? "x-google-auth" : "oauth2 with x-google-issuer")}) only, and would leave this method unauthenticated");
+                ok = false;
             }
+
+            alternatives.Add(new AuthAlternative(jwt, key));
         }
 
         if (!ok)
@@ -132,8 +188,8 @@ internal sealed class SecurityReader
             return false;
         }
 
-        requirement = anyKeyed ? (anyEmpty ? KeyRequirement.Optional : KeyRequirement.Required) : KeyRequirement.None;
-        locations = anyKeyed ? Expand(found) : [];
+        requirement = alternatives.All(a => a.IsAnonymous) ? AuthRequirement.None : new AuthRequirement(alternatives);
+        locations = requirement.UsesKey ? Expand(found) : [];
         return true;
     }
 

@@ -4,7 +4,8 @@ namespace Portcullis.PolicyEngine.Diff;
 
 /// <summary>
 /// The differences between a live config and a new one, with the downgrades named: a protected
-/// operation that becomes keyless (or key-optional), <c>x-google-allow: all</c> turned on,
+/// operation that becomes keyless (or key-optional), a JWT requirement removed or widened (another
+/// issuer, a changed issuer or key URL, wider audiences), <c>x-google-allow: all</c> turned on,
 /// <c>disable_auth</c> turned on, a backend's ID-token audience changed. Used by the deployer's
 /// guard and by <c>portcullis diff</c>.
 /// </summary>
@@ -68,7 +69,11 @@ public static class ConfigDiff
 
     private static void CompareOperation(string name, ApiOperation previous, ApiOperation operation, List<ConfigChange> changes)
     {
-        if (previous.KeyRequirement != operation.KeyRequirement)
+        if (AuthDiff.Compare(name, previous.Authentication, operation.Authentication) is { } authChange)
+        {
+            changes.Add(authChange);
+        }
+        else if (previous.KeyRequirement != operation.KeyRequirement)
         {
             bool weaker = operation.KeyRequirement < previous.KeyRequirement;
             changes.Add(new ConfigChange(

@@ -34,7 +34,11 @@ public sealed class ApiPolicy
         var locations = keyLocations.Concat(operations.SelectMany(o => o.KeyLocations)).Distinct().ToList();
         KeyQueryNames = locations.Where(l => l.Kind == KeyLocationKind.Query).Select(l => l.Name).ToFrozenSet(StringComparer.Ordinal);
         IsKeyQueryName = Filter(KeyQueryNames);
-        MayCarryKey = Filter(KeyQueryNames.Union(s_defaultKeyQueryNames).ToFrozenSet(StringComparer.Ordinal));
+        JwtProviders = [.. operations.SelectMany(o => o.Authentication.Providers).Distinct()];
+
+        // A JWT in the query (access_token) is a credential too: never written to a log line.
+        IEnumerable<string> tokenQueryNames = JwtProviders.SelectMany(p => p.Locations).Where(l => l.Kind == KeyLocationKind.Query).Select(l => l.Name);
+        MayCarryKey = Filter(KeyQueryNames.Union(s_defaultKeyQueryNames).Union(tokenQueryNames).Append("access_token").ToFrozenSet(StringComparer.Ordinal));
         KeyHeaderNames = [.. locations.Where(l => l.Kind == KeyLocationKind.Header).Select(l => l.Name).Distinct(StringComparer.OrdinalIgnoreCase)];
     }
 
@@ -78,10 +82,13 @@ public sealed class ApiPolicy
     public Func<ReadOnlySpan<char>, bool> IsKeyQueryName { get; }
 
     /// <summary>
-    /// Query names that may carry an API key: this API's and ESPv2's defaults (<c>key</c>,
-    /// <c>api_key</c>), whatever the config says; stripped from every URL that is logged.
+    /// Query names that may carry an API key or a JWT: this API's and ESPv2's defaults (<c>key</c>,
+    /// <c>api_key</c>, <c>access_token</c>), whatever the config says; stripped from every URL that is logged.
     /// </summary>
     public Func<ReadOnlySpan<char>, bool> MayCarryKey { get; }
+
+    /// <summary>Every JWT provider some operation requires, once each: their keys are fetched when the config loads.</summary>
+    public IReadOnlyList<JwtProvider> JwtProviders { get; }
 
     /// <summary>Every header that is an API-key location anywhere in this API; removed before forwarding.</summary>
     public IReadOnlyList<string> KeyHeaderNames { get; }

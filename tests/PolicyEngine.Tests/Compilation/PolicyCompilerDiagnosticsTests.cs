@@ -66,7 +66,7 @@ public sealed class PolicyCompilerDiagnosticsTests
             "/paths/~1a/get/security/1/nope", 11, "not defined"
         },
         {
-            "oauth2-only scheme cannot be enforced",
+            "oauth2 scheme without x-google-issuer cannot be enforced",
             Head + """
               /a:
                 get:
@@ -74,17 +74,17 @@ public sealed class PolicyCompilerDiagnosticsTests
                   security:
                     - oauth: []
             """,
-            "/paths/~1a/get/security/0/oauth", 12, "apiKey schemes only"
+            "/paths/~1a/get/security/0/oauth", 12, "without x-google-issuer"
         },
         {
-            "oauth2 OR apiKey is not enforceable either (ESPv2 does not support the OR)",
+            "oauth2 without an issuer OR apiKey is not enforceable either",
             Head + """
               /a:
                 get:
                   operationId: a
                   security: [{ api_key: [] }, { oauth: [] }]
             """,
-            "/paths/~1a/get/security/1/oauth", 11, "apiKey schemes only"
+            "/paths/~1a/get/security/1/oauth", 11, "without x-google-issuer"
         },
         {
             "security is not a list",

@@ -240,7 +240,7 @@ public sealed class PolicyCompilerTests
         ApiPolicy policy = result.Policy!;
         Assert.Equal("bookstore.endpoints.example-project.cloud.goog", policy.ServiceName);
         Assert.Equal(
-            ["GET /v1/health", "GET /v1/shelves", "POST /v1/shelves", "GET /v1/shelves/{shelf}", "GET /v1/shelves/{shelf}/books/{book}", "GET /v1/files/{path=**}"],
+            ["GET /v1/health", "GET /v1/shelves", "POST /v1/shelves", "GET /v1/shelves/{shelf}", "GET /v1/shelves/{shelf}/books/{book}", "GET /v1/files/{path=**}", "GET /v1/me"],
             policy.Operations.Select(o => $"{o.Method} {o.Template.Text}"));
         Assert.Empty(policy.GeneratedOperations);
         ApiOperation health = policy.Operations.Single(o => o.OperationId == "health");
@@ -254,6 +254,9 @@ public sealed class PolicyCompilerTests
         Assert.Equal("/books/lookup", getBook.Backend.AddressPath);
         Assert.Equal("http://127.0.0.1:8081", getBook.Backend.JwtAudience);
         Assert.Equal(["shelf", "book"], getBook.VariableNames);
+        JwtProvider dev = Assert.Single(policy.Operations.Single(o => o.OperationId == "whoAmI").Authentication.Providers);
+        Assert.Equal("http://localhost:8090", dev.Issuer);
+        Assert.Equal(["portcullis-dev"], dev.Audiences);
     }
 
     [Fact]

@@ -14,13 +14,14 @@ internal static class DevCommand
         var config = new Option<string>("--config") { Description = "API config", DefaultValueFactory = _ => "openapi/openapi.yaml" };
         var keyring = new Option<string>("--keyring") { Description = "Keyring file", DefaultValueFactory = _ => ".portcullis/keyring.json" };
         var backend = new Option<string?>("--backend") { Description = "Send every operation to this local backend instead of the built-in echo backend (backends the config names keep their paths; it is also the default backend of operations that name none)" };
-        var command = new Command("dev", "Run the gateway locally on embedded defaults (backend ID tokens off).") { port, config, keyring, backend };
+        var issuerPort = new Option<int>("--issuer-port") { Description = "Port of the local JWT issuer (JWKS for 'portcullis token'); 0 turns it off", DefaultValueFactory = _ => 8090 };
+        var command = new Command("dev", "Run the gateway locally on embedded defaults (backend ID tokens off), with a local JWT issuer.") { port, config, keyring, backend, issuerPort };
         command.SetAction((result, cancellationToken) => RunAsync(
-            result.GetValue(port), result.GetValue(config)!, result.GetValue(keyring)!, result.GetValue(backend), cancellationToken));
+            result.GetValue(port), result.GetValue(config)!, result.GetValue(keyring)!, result.GetValue(backend), result.GetValue(issuerPort), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(int port, string config, string keyringPath, string? backendText, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(int port, string config, string keyringPath, string? backendText, int issuerPort, CancellationToken cancellationToken)
     {
         Uri? backend = null;
         if (backendText is not null && (!Uri.TryCreate(backendText, UriKind.Absolute, out backend) || backend.Scheme is not ("http" or "https")))
@@ -51,6 +52,10 @@ internal static class DevCommand
         {
             (echo, backend) = await DevEchoBackend.StartAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        // Before the gateway: it fetches the issuer's keys when it loads the config.
+        using DevIssuerKey issuerKey = DevIssuerKey.LoadOrCreate(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(keyringPath))!, Path.GetFileName(DevIssuerKey.DefaultPath)));
+        WebApplication? issuer = issuerPort == 0 ? null : await DevIssuer.StartAsync(issuerKey, issuerPort, cancellationToken).ConfigureAwait(false);
 
         try
         {
@@ -85,6 +90,7 @@ internal static class DevCommand
                 Try:
                   curl -i "{url}/v1/shelves?key={key}"     # 200, forwarded with X-Portcullis-Consumer: dev-demo
                   curl -i "{url}/v1/shelves"               # 401, no API key
+                  curl -i -H "Authorization: Bearer $(portcullis token --sub alice)" "{url}/v1/me"   # 200, JWT from the local issuer{(issuer is null ? " (off: --issuer-port 0)" : $" on http://localhost:{issuerPort}")}
 
                 Press Ctrl+C to stop.
                 """);
@@ -96,6 +102,11 @@ internal static class DevCommand
             if (echo is not null)
             {
                 await echo.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (issuer is not null)
+            {
+                await issuer.DisposeAsync().ConfigureAwait(false);
             }
         }
     }

@@ -41,7 +41,9 @@ internal static class ValidateCommand
         }
 
         int keyed = policy.Operations.Count(o => o.KeyRequirement != PolicyEngine.Policy.KeyRequirement.None);
-        stdout.WriteLine($"{file}: OK, config {policy.ConfigId}: {policy.Operations.Count} operations ({keyed} need an API key)");
+        int withJwt = policy.Operations.Count(o => o.Authentication.Providers.Count > 0);
+        string jwt = policy.JwtProviders.Count == 0 ? "" : $", {withJwt} accept a JWT from {string.Join(", ", policy.JwtProviders.Select(p => p.Issuer))}";
+        stdout.WriteLine($"{file}: OK, config {policy.ConfigId}: {policy.Operations.Count} operations ({keyed} need an API key{jwt})");
         return 0;
     }
 }

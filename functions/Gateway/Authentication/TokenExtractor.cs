@@ -35,9 +35,19 @@ internal static class TokenExtractor
 
             for (int v = 0; v < values.Count; v++)
             {
-                if (FromHeader(values[v], location.Prefix) is { Length: > 0 } token)
+                // A comma-joined line is the same header repeated (RFC 9110 §5.3); a JWT holds no comma.
+                string? value = values[v];
+                if (value is null)
                 {
-                    tokens.Add(token);
+                    continue;
+                }
+
+                foreach (Range part in value.AsSpan().Split(','))
+                {
+                    if (FromHeader(value[part], location.Prefix) is { Length: > 0 } token)
+                    {
+                        tokens.Add(token);
+                    }
                 }
             }
         }
@@ -53,7 +63,7 @@ internal static class TokenExtractor
 
         if (prefix.Length == 0)
         {
-            return value.Trim();
+            return value.Trim() is { Length: > 0 } whole ? whole : null;
         }
 
         int at = value.IndexOf(prefix, StringComparison.Ordinal);
@@ -62,10 +72,10 @@ internal static class TokenExtractor
             return null;
         }
 
-        // From the first non-blank character after the prefix to the next blank or comma: a malformed
-        // token is still extracted whole, so the parser can say what is wrong with it.
+        // From the first non-blank character after the prefix to the next blank: a malformed token is
+        // still extracted whole, so the parser can say what is wrong with it.
         ReadOnlySpan<char> rest = value.AsSpan(at + prefix.Length).TrimStart(" \t");
-        int end = rest.IndexOfAny(" \t,");
+        int end = rest.IndexOfAny(' ', '\t');
         rest = end < 0 ? rest : rest[..end];
         return rest.IsEmpty ? null : rest.ToString();
     }

@@ -24,6 +24,7 @@ public static class GatewayApp
     public static WebApplication? Build(string[] args, out IReadOnlyList<string> errors, Action<IServiceCollection>? configureServices = null)
     {
         WebApplicationBuilder builder = FunctionHost.CreateBuilder(args);
+        StartupTimeline.Mark("host builder");
         GatewayOptions options = GatewayOptions.FromConfiguration(builder.Configuration);
         IServiceCollection services = builder.Services;
         if (options.InlineIo)
@@ -93,7 +94,9 @@ public static class GatewayApp
 
         WebApplication app = builder.Build();
         var sources = app.Services.GetRequiredService<GatewaySources>();
+        StartupTimeline.Mark("services");
         errors = sources.Config.RefreshAsync(CancellationToken.None).GetAwaiter().GetResult();
+        StartupTimeline.Mark("config");
         if (sources.Config.Target.Current is null)
         {
             // Not started, but built: its services (HTTP handlers, the log writer) still need disposing.
@@ -107,6 +110,8 @@ public static class GatewayApp
             GatewayLog.KeyringUnavailable(logger);
         }
 
+        StartupTimeline.Mark("keyring");
+
         if (!options.BackendAuth)
         {
             GatewayLog.BackendAuthOff(logger);
@@ -116,12 +121,15 @@ public static class GatewayApp
         var telemetry = app.Services.GetRequiredService<RequestTelemetry>();
         Func<HttpContext, RequestFacts, ValueTask> handler = endpoint.HandleAsync;
         app.Run(context => telemetry.InvokeAsync(context, handler));
+        StartupTimeline.Mark("endpoint");
+        app.Lifetime.ApplicationStarted.Register(() => StartupTimeline.Log(logger));
         return app;
     }
 
     /// <summary>The function's entry point: builds and runs, or prints every config problem and exits 1.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
+        StartupTimeline.Start();
         WebApplication? app;
         try
         {
@@ -149,6 +157,7 @@ public static class GatewayApp
             return 1;
         }
 
+        TokenPrefetch.Start(app.Services);
         return await FunctionHost.RunAsync(app, "portcullis gateway").ConfigureAwait(false);
     }
 }

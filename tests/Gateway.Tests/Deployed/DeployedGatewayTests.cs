@@ -105,7 +105,6 @@ public sealed class DeployedGatewayTests(DeployedBookstore bookstore) : IClassFi
     public async Task NoIdToken_Is503_AndNothingIsForwarded()
     {
         Backend.Clear();
-        bookstore.Metadata.FailIdentityFor("https://no-token-for-this.example.com");
 
         HttpResponseMessage response = await Gateway.GetAsync("/v1/notoken");
 

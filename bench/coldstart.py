@@ -26,9 +26,19 @@ def status():
         return 0
 
 def cpu_ms(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) * 1000 / tick
+    # On-CPU time of every live thread (schedstat, ns) plus what exited threads left in the process's
+    # own counters is not available at ns resolution, so: live threads' schedstat, or the tick-based
+    # stat when schedstat is missing.
+    total = 0
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/schedstat") as f:
+                total += int(f.read().split()[0])
+        return total / 1e6
+    except OSError:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 / tick
 
 def rss_mb(pid):
     with open(f"/proc/{pid}/status") as f:

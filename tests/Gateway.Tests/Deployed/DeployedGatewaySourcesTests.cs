@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Portcullis.Gateway.Tests.Infrastructure;
 using Portcullis.PolicyEngine.Keys;
@@ -54,6 +55,30 @@ public sealed class DeployedGatewaySourcesTests : IAsyncLifetime
         await gateway.Process.WaitForLinesAsync(l => l.GetProperty("severity").GetString() is "WARNING" or "ERROR", count: 1);
         Assert.Equal(HttpStatusCode.OK, (await gateway.GetAsync("/extra?key=" + TestGateway.ValidKey)).StatusCode);
         Assert.False(gateway.Process.HasExited);
+    }
+
+    [Fact]
+    public async Task Start_FetchesBackendIdTokens_BeforeAnyRequest_AndLogsTheStartupStages()
+    {
+        await using DeployedGateway gateway = await DeployedGateway.StartAsync(Configs.Things, _backend.BaseAddress, _metadata);
+        string audience = _backend.BaseAddress.GetLeftPart(UriPartial.Authority);
+
+        // Only the readiness probe (a 404, no backend) has reached the gateway: the token was fetched at start.
+        for (int i = 0; i < 100 && !_metadata.IdentityRequests.Contains(audience); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Contains(audience, _metadata.IdentityRequests);
+        Assert.Equal(0, _backend.RequestCount);
+        JsonElement started = Assert.Single(await gateway.Process.WaitForLinesAsync(l => l.TryGetProperty("eventId", out JsonElement id) && id.GetInt32() == 1090, count: 1));
+        string stages = started.GetProperty("fields").GetProperty("Stages").GetString()!;
+        foreach (string stage in new[] { "host builder", "services", "config", "keyring", "endpoint", "listen" })
+        {
+            Assert.Contains(stage + " ", stages, StringComparison.Ordinal);
+        }
+
+        Assert.True(DateTimeOffset.TryParse(started.GetProperty("fields").GetProperty("MainAt").GetString(), System.Globalization.CultureInfo.InvariantCulture, out _));
     }
 
     [Fact]

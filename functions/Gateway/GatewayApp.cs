@@ -24,6 +24,7 @@ public static class GatewayApp
     public static WebApplication? Build(string[] args, out IReadOnlyList<string> errors, Action<IServiceCollection>? configureServices = null)
     {
         WebApplicationBuilder builder = FunctionHost.CreateBuilder(args);
+        StartupTimeline.Mark("host builder");
         GatewayOptions options = GatewayOptions.FromConfiguration(builder.Configuration);
         IServiceCollection services = builder.Services;
         if (options.InlineIo)
@@ -85,7 +86,9 @@ public static class GatewayApp
 
         WebApplication app = builder.Build();
         var sources = app.Services.GetRequiredService<GatewaySources>();
+        StartupTimeline.Mark("services");
         errors = sources.Config.RefreshAsync(CancellationToken.None).GetAwaiter().GetResult();
+        StartupTimeline.Mark("config");
         if (sources.Config.Target.Current is null)
         {
             // Not started, but built: its services (HTTP handlers, the log writer) still need disposing.
@@ -99,6 +102,8 @@ public static class GatewayApp
             GatewayLog.KeyringUnavailable(logger);
         }
 
+        StartupTimeline.Mark("keyring");
+
         if (!options.BackendAuth)
         {
             GatewayLog.BackendAuthOff(logger);
@@ -109,12 +114,15 @@ public static class GatewayApp
         var telemetry = app.Services.GetRequiredService<RequestTelemetry>();
         Func<HttpContext, RequestFacts, ValueTask> handler = endpoint.HandleAsync;
         app.Run(context => telemetry.InvokeAsync(context, handler));
+        StartupTimeline.Mark("endpoint");
+        app.Lifetime.ApplicationStarted.Register(() => StartupTimeline.Log(logger));
         return app;
     }
 
     /// <summary>The function's entry point: builds and runs, or prints every config problem and exits 1.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
+        StartupTimeline.Start();
         WebApplication? app;
         try
         {
@@ -142,6 +150,7 @@ public static class GatewayApp
             return 1;
         }
 
+        TokenPrefetch.Start(app.Services);
         return await FunctionHost.RunAsync(app, "portcullis gateway").ConfigureAwait(false);
     }
 }

@@ -47,4 +47,10 @@ internal static partial class GatewayLog
 
     [LoggerMessage(EventId = 1014, Message = "{HttpRequest} operation={Operation} consumer={Consumer} key={KeyId} config={ConfigId}")]
     public static partial void Request(ILogger logger, LogLevel level, Portcullis.Hosting.Logging.HttpRequestInfo httpRequest, string operation, string consumer, string keyId, string configId);
+
+    [LoggerMessage(1090, LogLevel.Information, "Listening {Total} ms after Main (entered {MainAt}): {Stages}")]
+    public static partial void Started(ILogger logger, string total, string mainAt, string stages);
+
+    [LoggerMessage(1091, LogLevel.Debug, "Could not fetch the {What} token ahead of the first request ({Reason}); the request fetches it")]
+    public static partial void PrefetchFailed(ILogger logger, string what, string reason);
 }

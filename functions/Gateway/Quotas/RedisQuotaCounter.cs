@@ -36,7 +36,9 @@ internal sealed class RedisQuotaCounter : IQuotaCounter, IDisposable
         return result
         """;
 
-    private readonly ConnectionMultiplexer _redis;
+    // Connected in the background: a synchronous connect held the gateway's start (and its listener)
+    // for up to ConnectTimeout when Redis was slow or away. Until it is up, requests count per instance.
+    private readonly Task<ConnectionMultiplexer> _redis;
     private readonly InstanceQuotaCounter _fallback = new();
     private readonly ILogger<RedisQuotaCounter> _logger;
     private long _lastWarningTicks;
@@ -50,7 +52,7 @@ internal sealed class RedisQuotaCounter : IQuotaCounter, IDisposable
         options.AsyncTimeout = 500;
         options.SyncTimeout = 500;
         options.ConnectRetry = 1;
-        _redis = ConnectionMultiplexer.Connect(options);
+        _redis = ConnectionMultiplexer.ConnectAsync(options);
     }
 
     public long Fallbacks { get; private set; }
@@ -73,7 +75,10 @@ internal sealed class RedisQuotaCounter : IQuotaCounter, IDisposable
         RedisResult result;
         try
         {
-            result = await _redis.GetDatabase().ScriptEvaluateAsync(Script, keys, values).WaitAsync(Timeout, cancellationToken).ConfigureAwait(false);
+            ConnectionMultiplexer redis = _redis.IsCompletedSuccessfully
+                ? _redis.Result
+                : await _redis.WaitAsync(Timeout, cancellationToken).ConfigureAwait(false);
+            result = await redis.GetDatabase().ScriptEvaluateAsync(Script, keys, values).WaitAsync(Timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
@@ -105,7 +110,17 @@ internal sealed class RedisQuotaCounter : IQuotaCounter, IDisposable
         return new QuotaDecision(true, null, limit, remaining, reset);
     }
 
-    public void Dispose() => _redis.Dispose();
+    public void Dispose()
+    {
+        if (_redis.IsCompletedSuccessfully)
+        {
+            _redis.Result.Dispose();
+        }
+        else
+        {
+            _ = _redis.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+        }
+    }
 
     private void WarnOnce(string reason)
     {

@@ -99,14 +99,15 @@ public sealed partial class FakeCloudStorage
         byte[] body = await ReadBodyAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
         var reader = new MultipartReader(boundary, new MemoryStream(body));
         MultipartSection? metadataPart = await reader.ReadNextSectionAsync(context.RequestAborted).ConfigureAwait(false);
+        string? metadataText = metadataPart is null ? null : await new StreamReader(metadataPart.Body).ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
         MultipartSection? mediaPart = await reader.ReadNextSectionAsync(context.RequestAborted).ConfigureAwait(false);
-        if (metadataPart is null || mediaPart is null)
+        if (metadataText is null || mediaPart is null)
         {
             await ErrorAsync(context, 400, "invalid", "multipart upload needs a metadata part and a media part").ConfigureAwait(false);
             return;
         }
 
-        JsonNode? metadata = JsonNode.Parse(await new StreamReader(metadataPart.Body).ReadToEndAsync(context.RequestAborted).ConfigureAwait(false));
+        JsonNode? metadata = JsonNode.Parse(metadataText);
         using var media = new MemoryStream();
         await mediaPart.Body.CopyToAsync(media, context.RequestAborted).ConfigureAwait(false);
         string name = metadata?["name"]?.GetValue<string>() ?? context.Request.Query["name"].ToString();

@@ -100,6 +100,19 @@ public sealed partial class FakeCloudStorage : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        try
+        {
+            await RouteAsync(context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted)
+        {
+            // A bug in the fake shows as a readable 500 rather than an empty one.
+            await ErrorAsync(context, 500, "fakeFailure", e.ToString()).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RouteAsync(HttpContext context)
+    {
         string target = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
         _log.Enqueue($"{context.Request.Method} {target}");
         if (Delay > TimeSpan.Zero)

@@ -201,6 +201,7 @@ public sealed class Keyring
             Labels = r.Labels.Count == 0 ? null : new Dictionary<string, string>(r.Labels),
             Metadata = r.Metadata is null ? null : new Dictionary<string, string>(r.Metadata),
             Quota = r.QuotaOverrides is null ? null : new Dictionary<string, long>(r.QuotaOverrides),
+            Imported = r.Imported ? true : null,
             Restrictions = r.AllowedOperations is null && r.AllowedNetworks is null && r.AllowedReferrers is null
                 ? null
                 : new KeyRestrictionsDocument

@@ -60,11 +60,11 @@ internal sealed record DeployerOptions
             Audience = audience,
             JwksUrl = config["PORTCULLIS_JWKS_URL"] is { Length: > 0 } jwks ? jwks : "https://www.googleapis.com/oauth2/v3/certs",
             SecretManagerUrl = new Uri(sm.TrimEnd('/') + "/"),
-            StorageUrl = StorageUrl(config),
+            StorageUrl = ReadStorageUrl(config),
         };
     }
 
-    private static Uri StorageUrl(IConfiguration config)
+    private static Uri ReadStorageUrl(IConfiguration config)
     {
         try
         {

@@ -23,8 +23,9 @@ internal sealed class StorageKeySource(StorageKeyring keyring, GatewayOptions op
         TimeSpan since = keyring.SinceLastAttempt;
         if (since > options.PollInterval)
         {
-            Task refresh = keyring.RefreshAsync();
-            if (since > options.PollInterval + Grace || keyring.Current is null)
+            // Waiting only for a refresh this request started: one already under way for long is slow storage, not a starved timer.
+            Task refresh = keyring.StartRefresh(out bool started);
+            if (started && (since > options.PollInterval + Grace || keyring.Current is null))
             {
                 return CheckAfterAsync(refresh, key, cancellationToken);
             }

@@ -42,11 +42,15 @@ internal sealed class StorageKeyring
     public TimeSpan SinceLastAttempt => _time.GetElapsedTime(Interlocked.Read(ref _lastAttempt));
 
     /// <summary>Starts a refresh, or joins the one under way.</summary>
-    public Task RefreshAsync()
+    public Task RefreshAsync() => StartRefresh(out _);
+
+    /// <summary>Starts a refresh (<paramref name="started"/> true), or returns the one under way.</summary>
+    public Task StartRefresh(out bool started)
     {
         lock (_lock)
         {
-            if (_inFlight.IsCompleted)
+            started = _inFlight.IsCompleted;
+            if (started)
             {
                 Interlocked.Exchange(ref _lastAttempt, _time.GetTimestamp());
                 _inFlight = Task.Run(RefreshOnceAsync, CancellationToken.None);

@@ -13,7 +13,7 @@ public sealed class DocumentKeyringEditor(IKeyringStore store) : IKeyringEditor
     public async Task<KeyIndex> ReadAsync(CancellationToken cancellationToken)
     {
         (Keyring keyring, _) = await KeyringUpdates.ReadAsync(store, cancellationToken).ConfigureAwait(false);
-        return KeyIndex.FromRecords(keyring.Records.ToList());
+        return KeyIndex.FromRecords(keyring.Records.OrderBy(r => r.Created).ThenBy(r => r.Id, StringComparer.Ordinal).ToList());
     }
 
     /// <inheritdoc />

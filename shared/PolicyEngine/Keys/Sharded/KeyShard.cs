@@ -165,6 +165,9 @@ public sealed class KeyShard
         }
     }
 
+    /// <summary>The record at <paramref name="position"/> (decoded afresh).</summary>
+    public KeyRecord RecordAt(int position) => KeyRecordCodec.Read(_data.AsSpan(_offsets[position]));
+
     /// <summary>Whether the shard holds <paramref name="digest"/>, without decoding its record.</summary>
     public bool Contains(in KeyDigest digest)
     {

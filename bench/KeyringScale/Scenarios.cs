@@ -87,20 +87,9 @@ internal static class Scenarios
     private static async Task GatewayScenariosAsync(FakeCloudStorage storage, string work, List<string> sample)
     {
         await using WebApplication backend = await StartBackendAsync();
-        string backendUrl = backend.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        string backendUrl = AddressOf(backend);
         string config = Path.Combine(work, "openapi.yaml");
-        await File.WriteAllTextAsync(config, $$"""
-            swagger: "2.0"
-            info: { title: Bench, version: "1" }
-            x-google-backend: { address: "{{backendUrl}}" }
-            securityDefinitions:
-              api_key: { type: apiKey, name: key, in: query }
-            security:
-              - api_key: []
-            paths:
-              /things:
-                get: { operationId: listThings }
-            """);
+        await File.WriteAllTextAsync(config, Config(backendUrl));
 
         var bigStore = new StorageKeyringStore(CloudStorage.CreateClient(storage.BaseAddress), StorageLocation.Parse(Big));
         foreach ((string name, string location, string[] keys) in new[] { ("10", Small, SmallKeys), ("1M", Big, sample.Take(10_000).ToArray()) })
@@ -193,7 +182,23 @@ internal static class Scenarios
         return app;
     }
 
-    private static async Task<WebApplication> StartBackendAsync()
+    public static string Config(string backendUrl) => $$"""
+        swagger: "2.0"
+        info: { title: Bench, version: "1" }
+        x-google-backend: { address: "{{backendUrl}}" }
+        securityDefinitions:
+          api_key: { type: apiKey, name: key, in: query }
+        security:
+          - api_key: []
+        paths:
+          /things:
+            get: { operationId: listThings }
+        """;
+
+    public static string AddressOf(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+
+    public static async Task<WebApplication> StartBackendAsync()
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();

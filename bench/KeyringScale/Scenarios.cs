@@ -104,6 +104,9 @@ internal static class Scenarios
                 continue;
             }
 
+            // The writer lives in this process too: load its shards before the measured window, so a change costs it a manifest read.
+            await bigStore.ReadAsync(default);
+
             // p99 while one key changes every 2 s (each a reload that reads only the manifest).
             int changed = 50_000;
             LoadResult reloading = await LoadAsync(address, keys, TimeSpan.FromSeconds(10), async ct =>

@@ -108,7 +108,7 @@ internal static class Scenarios
             await bigStore.ReadAsync(default);
 
             // p99 while one key changes every 2 s (each a reload that reads only the manifest).
-            int changed = 50_000;
+            int changed = sample.Count / 2;
             LoadResult reloading = await LoadAsync(address, keys, TimeSpan.FromSeconds(10), async ct =>
             {
                 while (!ct.IsCancellationRequested)
@@ -124,7 +124,7 @@ internal static class Scenarios
             using var client = new HttpClient { BaseAddress = address };
             for (int run = 0; run < 5; run++)
             {
-                string key = sample[60_000 + run];
+                string key = sample[(sample.Count * 3 / 4) + run];
                 string id = Keyring.NewRecord(key, "x", DateTimeOffset.UtcNow).Id;
                 await bigStore.EditAsync(edit => { edit.Put(edit.FindById(id)! with { Revoked = DateTimeOffset.UtcNow }); return 0; }, default);
                 var since = Stopwatch.StartNew();

@@ -15,6 +15,8 @@ internal static class StorageCalls
     /// <summary>How long one call may take before the store counts as unreachable.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
+    private const int DownloadChunkSize = 256 * 1024;
+
     /// <summary>Downloads an object: null when it is missing; <c>NotModified</c> when <paramref name="ifGenerationNotMatch"/> is its generation.</summary>
     public static async Task<Downloaded?> DownloadAsync(
         StorageClient client, string bucket, string name, long? ifGenerationNotMatch, long? ifGenerationMatch, int? expectedSize, CancellationToken cancellationToken)
@@ -25,6 +27,10 @@ internal static class StorageCalls
         {
             IfGenerationNotMatch = ifGenerationNotMatch,
             IfGenerationMatch = ifGenerationMatch,
+
+            // The client's read buffer is this big (default 10 MiB, per download): sixteen parallel shard
+            // downloads held ~80 MB of them. Objects here are small; one request either way.
+            ChunkSize = DownloadChunkSize,
         };
 
         // A known size gets a fixed buffer: no growing copies of a large shard, and a longer body fails.

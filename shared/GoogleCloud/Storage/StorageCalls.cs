@@ -19,7 +19,7 @@ internal static class StorageCalls
 
     /// <summary>Downloads an object: null when it is missing; <c>NotModified</c> when <paramref name="ifGenerationNotMatch"/> is its generation.</summary>
     public static async Task<Downloaded?> DownloadAsync(
-        StorageClient client, string bucket, string name, long? ifGenerationNotMatch, long? ifGenerationMatch, int? expectedSize, CancellationToken cancellationToken)
+        StorageClient client, string bucket, string name, long? ifGenerationNotMatch, long? ifGenerationMatch, int? expectedSize, CancellationToken cancellationToken, bool validate = true)
     {
         using CancellationTokenSource timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
@@ -31,6 +31,7 @@ internal static class StorageCalls
             // The client's read buffer is this big (default 10 MiB, per download): sixteen parallel shard
             // downloads held ~80 MB of them. Objects here are small; one request either way.
             ChunkSize = DownloadChunkSize,
+            DownloadValidationMode = validate ? DownloadValidationMode.Always : DownloadValidationMode.Never,
         };
 
         // A known size gets a fixed buffer: no growing copies of a large shard, and a longer body fails.

@@ -7,9 +7,9 @@ namespace Portcullis.PolicyEngine.Keys.Sharded;
 /// <summary>
 /// The compact binary form of one key record, as shard objects store it and as the in-memory
 /// index keeps it: 32 hash bytes, a flag byte, times as Unix milliseconds, the consumer (and a
-/// custom id) as length-prefixed UTF-8, and — only for keys that have any — labels, metadata,
-/// quota and restrictions as one small JSON object. About 60 bytes for a plain key, against
-/// several hundred for a record object graph.
+/// custom id) and labels as length-prefixed UTF-8, and — only for keys that have any — metadata,
+/// quota and restrictions as one small compact JSON object. About 60 bytes for a plain key,
+/// against several hundred for a record object graph.
 /// </summary>
 public static class KeyRecordCodec
 {
@@ -17,6 +17,7 @@ public static class KeyRecordCodec
     private const byte HasRevoked = 2;
     private const byte HasCustomId = 4;
     private const byte HasExtras = 8;
+    private const byte HasLabels = 32;
 
     /// <summary>Set on records of imported keys (not in the <c>ptc_</c> format).</summary>
     public const byte Imported = 16;
@@ -28,8 +29,9 @@ public static class KeyRecordCodec
         record.Digest.WriteBytes(head);
         bool customId = record.Id != record.Digest.ToKeyId();
         byte[]? extras = Extras(record);
+        bool labels = record.Labels.Count > 0;
         byte flags = (byte)((record.Expires is null ? 0 : HasExpires) | (record.Revoked is null ? 0 : HasRevoked)
-            | (customId ? HasCustomId : 0) | (extras is null ? 0 : HasExtras) | (record.Imported ? Imported : 0));
+            | (customId ? HasCustomId : 0) | (extras is null ? 0 : HasExtras) | (record.Imported ? Imported : 0) | (labels ? HasLabels : 0));
         head[32] = flags;
         int at = 33;
         BinaryPrimitives.WriteInt64LittleEndian(head[at..], record.Created.ToUnixTimeMilliseconds());
@@ -53,6 +55,16 @@ public static class KeyRecordCodec
             WriteString(output, Encoding.UTF8.GetBytes(record.Id));
         }
 
+        if (labels)
+        {
+            WriteLength(output, record.Labels.Count);
+            foreach (KeyValuePair<string, string> label in record.Labels)
+            {
+                WriteString(output, Encoding.UTF8.GetBytes(label.Key));
+                WriteString(output, Encoding.UTF8.GetBytes(label.Value));
+            }
+        }
+
         if (extras is not null)
         {
             WriteString(output, extras);
@@ -69,18 +81,39 @@ public static class KeyRecordCodec
 
         byte flags = data[32];
         int at = 41 + ((flags & HasExpires) != 0 ? 8 : 0) + ((flags & HasRevoked) != 0 ? 8 : 0);
-        int strings = 1 + ((flags & HasCustomId) != 0 ? 1 : 0) + ((flags & HasExtras) != 0 ? 1 : 0);
-        for (int i = 0; i < strings; i++)
+        int strings = 1 + ((flags & HasCustomId) != 0 ? 1 : 0);
+        if ((flags & HasLabels) != 0)
+        {
+            if (!SkipStrings(data, ref at, strings))
+            {
+                return -1;
+            }
+
+            if (!TryReadLength(data, ref at, out int pairs) || pairs > data.Length)
+            {
+                return -1;
+            }
+
+            strings = 2 * pairs;
+        }
+
+        strings += (flags & HasExtras) != 0 ? 1 : 0;
+        return SkipStrings(data, ref at, strings) ? at : -1;
+    }
+
+    private static bool SkipStrings(ReadOnlySpan<byte> data, ref int at, int count)
+    {
+        for (int i = 0; i < count; i++)
         {
             if (!TryReadLength(data, ref at, out int length) || length > data.Length - at)
             {
-                return -1;
+                return false;
             }
 
             at += length;
         }
 
-        return at;
+        return true;
     }
 
     /// <summary>The flag byte of the record at the start of <paramref name="data"/>.</summary>
@@ -97,13 +130,28 @@ public static class KeyRecordCodec
         DateTimeOffset? revoked = (flags & HasRevoked) != 0 ? Time(data, ref at) : null;
         string consumer = ReadString(data, ref at);
         string id = (flags & HasCustomId) != 0 ? ReadString(data, ref at) : digest.ToKeyId();
+        IReadOnlyDictionary<string, string> labels = EmptyLabels;
+        if ((flags & HasLabels) != 0)
+        {
+            TryReadLength(data, ref at, out int pairs);
+            var read = new Dictionary<string, string>(pairs, StringComparer.Ordinal);
+            for (int i = 0; i < pairs; i++)
+            {
+                string name = ReadString(data, ref at);
+                read[name] = ReadString(data, ref at);
+            }
+
+            labels = read;
+        }
+
         if ((flags & HasExtras) == 0)
         {
-            return new KeyRecord(id, digest, consumer, created, expires, revoked, EmptyLabels) { Imported = (flags & Imported) != 0 };
+            return new KeyRecord(id, digest, consumer, created, expires, revoked, labels) { Imported = (flags & Imported) != 0 };
         }
 
         TryReadLength(data, ref at, out int length);
-        KeyRecordDocument document = JsonSerializer.Deserialize(data.Slice(at, length), KeyringJsonContext.Default.KeyRecordDocument) ?? new();
+        KeyRecordDocument document = JsonSerializer.Deserialize(data.Slice(at, length), s_compact.KeyRecordDocument) ?? new();
+        document.Labels = labels.Count == 0 ? null : new Dictionary<string, string>(labels, StringComparer.Ordinal);
         document.Id = id;
         document.Consumer = consumer;
         document.Created = created;
@@ -116,16 +164,19 @@ public static class KeyRecordCodec
 
     private static readonly IReadOnlyDictionary<string, string> EmptyLabels = new Dictionary<string, string>();
 
+    // Not indented (the shared context is, for keyring files people read): every byte is held per key.
+    private static readonly KeyringJsonContext s_compact = new(new JsonSerializerOptions { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull });
+
     private static byte[]? Extras(KeyRecord record)
     {
         KeyRecordDocument full = Keyring.ToDocument(record);
-        if (full.Labels is null && full.Metadata is null && full.Quota is null && full.Restrictions is null)
+        if (full.Metadata is null && full.Quota is null && full.Restrictions is null)
         {
             return null;
         }
 
-        var extras = new KeyRecordDocument { Labels = full.Labels, Metadata = full.Metadata, Quota = full.Quota, Restrictions = full.Restrictions };
-        return JsonSerializer.SerializeToUtf8Bytes(extras, KeyringJsonContext.Default.KeyRecordDocument);
+        var extras = new KeyRecordDocument { Metadata = full.Metadata, Quota = full.Quota, Restrictions = full.Restrictions };
+        return JsonSerializer.SerializeToUtf8Bytes(extras, s_compact.KeyRecordDocument);
     }
 
     private static DateTimeOffset Time(ReadOnlySpan<byte> data, ref int at)
@@ -137,7 +188,13 @@ public static class KeyRecordCodec
 
     private static void WriteString(Stream output, byte[] bytes)
     {
-        uint length = (uint)bytes.Length;
+        WriteLength(output, bytes.Length);
+        output.Write(bytes);
+    }
+
+    private static void WriteLength(Stream output, int count)
+    {
+        uint length = (uint)count;
         while (length >= 0x80)
         {
             output.WriteByte((byte)(length | 0x80));
@@ -145,7 +202,6 @@ public static class KeyRecordCodec
         }
 
         output.WriteByte((byte)length);
-        output.Write(bytes);
     }
 
     private static string ReadString(ReadOnlySpan<byte> data, ref int at)

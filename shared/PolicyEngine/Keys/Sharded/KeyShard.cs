@@ -7,8 +7,8 @@ namespace Portcullis.PolicyEngine.Keys.Sharded;
 /// One immutable shard of a sharded keyring: the shard object's bytes as downloaded (records in
 /// <see cref="KeyRecordCodec"/> form, never copied), an offset per record and an open-addressing
 /// hash table of record numbers over the key hashes (load factor at most ½, linear probing). A
-/// record object is decoded the first time its key is used and cached; a lookup of a cached key
-/// allocates nothing.
+/// record object is decoded the first time its key is used and cached (the shard's cache array is
+/// made on that first use); a lookup of a cached key allocates nothing.
 /// </summary>
 public sealed class KeyShard
 {
@@ -21,7 +21,7 @@ public sealed class KeyShard
     private readonly byte[] _data;
     private readonly int[] _offsets;
     private readonly int[] _table;
-    private readonly KeyRecord?[] _decoded;
+    private KeyRecord?[]? _decoded;
     private readonly int _mask;
 
     private KeyShard(byte[] data, int[] offsets, int[] table, bool hasImported)
@@ -30,7 +30,6 @@ public sealed class KeyShard
         _offsets = offsets;
         _table = table;
         _mask = table.Length - 1;
-        _decoded = new KeyRecord?[offsets.Length];
         HasImported = hasImported;
     }
 
@@ -151,7 +150,8 @@ public sealed class KeyShard
             if (KeyDigest.FromBytes(_data.AsSpan(offset, 32)) == digest)
             {
                 // A race decodes twice at worst; both copies are equal and either may stay cached.
-                return Volatile.Read(ref _decoded[entry - 1]) ?? Decode(entry - 1);
+                KeyRecord?[]? decoded = Volatile.Read(ref _decoded);
+                return (decoded is null ? null : Volatile.Read(ref decoded[entry - 1])) ?? Decode(entry - 1);
             }
         }
     }
@@ -188,8 +188,12 @@ public sealed class KeyShard
 
     private KeyRecord Decode(int number)
     {
+        // The cache (8 bytes a key) is made when the shard's first key is used: a loaded keyring holds only the shard bytes.
+        KeyRecord?[] decoded = Volatile.Read(ref _decoded)
+            ?? Interlocked.CompareExchange(ref _decoded, new KeyRecord?[_offsets.Length], null)
+            ?? _decoded!;
         KeyRecord record = KeyRecordCodec.Read(_data.AsSpan(_offsets[number]));
-        Volatile.Write(ref _decoded[number], record);
+        Volatile.Write(ref decoded[number], record);
         return record;
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Portcullis.Gateway.Tests.Infrastructure;
 using Portcullis.GoogleCloud.Configs;
 using Portcullis.GoogleCloud.Storage;
@@ -177,6 +178,29 @@ public sealed class GatewayCloudStorageTests : GatewayTestBase
         }
 
         Assert.True(served);
+    }
+
+    [Fact]
+    public async Task StarvedTimer_FirstRequestAfterTheSleep_WaitsForTheRefresh_RevokedKeyRefused()
+    {
+        // Request-based billing: no CPU between requests, so the poll timer does not run. A fake
+        // clock stands in for the sleep; the first request after it must not be answered from the old index.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using TestGateway sleepy = await TestGateway.StartAsync(
+            Configs.Things,
+            Backend.BaseAddress,
+            null,
+            services => services.AddSingleton<TimeProvider>(clock),
+            "--PORTCULLIS_KEYS", $"gs://{Bucket}/keys",
+            "--PORTCULLIS_STORAGE_URL", _storage.BaseAddress.ToString(),
+            "--PORTCULLIS_POLL_SECONDS", "60");
+        Assert.Equal(HttpStatusCode.OK, (await sleepy.GetAsync("/things?key=" + TestGateway.ValidKey)).StatusCode);
+
+        await _keys.EditAsync(edit => { edit.Put(edit.FindById(TestGateway.DefaultKeys().First().Id)! with { Revoked = clock.GetUtcNow() }); return 0; }, default);
+        Assert.Equal(HttpStatusCode.OK, (await sleepy.GetAsync("/things?key=" + TestGateway.ValidKey)).StatusCode);
+        clock.Advance(TimeSpan.FromSeconds(62));
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await sleepy.GetAsync("/things?key=" + TestGateway.ValidKey)).StatusCode);
     }
 
     private async Task DeployAsync(string config, EchoBackend backend, string? expectedLive)

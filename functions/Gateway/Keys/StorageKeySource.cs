@@ -7,10 +7,11 @@ namespace Portcullis.Gateway.Keys;
 /// Checks keys against the live gs:// keyring. Synchronous and allocation-free while the index is
 /// fresh. Under Cloud Run's request-based billing an idle instance gets almost no CPU between
 /// requests, so the background poll can fall far behind; the requests themselves then keep the
-/// index fresh: one that finds it older than the poll interval starts a refresh (single-flight,
-/// one conditional read), and one that finds no refresh attempted for longer than the interval plus
-/// <see cref="Grace"/> — the timer was starved — waits up to <see cref="MaxWait"/> for it, so a
-/// revoked key is not honoured long after its revocation just because the instance slept.
+/// index fresh. A request that finds no successful refresh within the poll interval starts one
+/// (single-flight, one conditional read). A request that finds none within the interval plus
+/// <see cref="Grace"/> — the timer was starved — waits for that refresh, at most <see cref="MaxWait"/>
+/// after it began, so a key revoked while the instance slept is not honoured when it wakes. While
+/// the store is failing (the last refresh did not reach it) nobody waits: the last good index answers.
 /// </summary>
 internal sealed class StorageKeySource(StorageKeyring keyring, GatewayOptions options, TimeProvider time) : IKeySource
 {
@@ -20,25 +21,28 @@ internal sealed class StorageKeySource(StorageKeyring keyring, GatewayOptions op
 
     public ValueTask<KeySourceResult> CheckAsync(string key, ApiOperation operation, HttpContext context, CancellationToken cancellationToken)
     {
-        TimeSpan since = keyring.SinceLastAttempt;
-        if (since > options.PollInterval)
+        TimeSpan stale = keyring.SinceLastSuccess;
+        if (stale > options.PollInterval)
         {
-            // Waiting only for a refresh this request started: one already under way for long is slow storage, not a starved timer.
-            Task refresh = keyring.StartRefresh(out bool started);
-            if (started && (since > options.PollInterval + Grace || keyring.Current is null))
+            Task refresh = keyring.RefreshAsync();
+            if (keyring.Current is null || (stale > options.PollInterval + Grace && keyring.LastAttemptSucceeded))
             {
-                return CheckAfterAsync(refresh, key, cancellationToken);
+                TimeSpan budget = MaxWait - keyring.SinceLastAttempt;
+                if (budget > TimeSpan.Zero)
+                {
+                    return CheckAfterAsync(refresh, budget, key, cancellationToken);
+                }
             }
         }
 
         return new ValueTask<KeySourceResult>(Check(key));
     }
 
-    private async ValueTask<KeySourceResult> CheckAfterAsync(Task refresh, string key, CancellationToken cancellationToken)
+    private async ValueTask<KeySourceResult> CheckAfterAsync(Task refresh, TimeSpan budget, string key, CancellationToken cancellationToken)
     {
         try
         {
-            await refresh.WaitAsync(MaxWait, time, cancellationToken).ConfigureAwait(false);
+            await refresh.WaitAsync(budget, time, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

@@ -22,6 +22,8 @@ internal sealed class StorageKeyring
     private readonly Lock _lock = new();
     private Task _inFlight = Task.CompletedTask;
     private long _lastAttempt;
+    private long _lastSuccess;
+    private volatile bool _lastAttemptSucceeded = true;
     private string? _lastProblem;
 
     public StorageKeyring(StorageKeyringReader reader, TimeProvider time, ILogger<StorageKeyring> logger, IHostApplicationLifetime lifetime)
@@ -30,7 +32,7 @@ internal sealed class StorageKeyring
         _time = time;
         _logger = logger;
         _stopping = lifetime.ApplicationStopping;
-        _lastAttempt = time.GetTimestamp();
+        _lastAttempt = _lastSuccess = time.GetTimestamp();
     }
 
     public string Location => _reader.Location.ToString();
@@ -38,19 +40,21 @@ internal sealed class StorageKeyring
     /// <summary>The index to check keys with; null until one has loaded.</summary>
     public KeyIndex? Current => _live.Current?.Index;
 
-    /// <summary>Time since the last refresh started (whatever its outcome).</summary>
+    /// <summary>Time since a refresh last reached the store and found the index current (or loaded a new one).</summary>
+    public TimeSpan SinceLastSuccess => _time.GetElapsedTime(Interlocked.Read(ref _lastSuccess));
+
+    /// <summary>Time since the latest refresh started.</summary>
     public TimeSpan SinceLastAttempt => _time.GetElapsedTime(Interlocked.Read(ref _lastAttempt));
 
-    /// <summary>Starts a refresh, or joins the one under way.</summary>
-    public Task RefreshAsync() => StartRefresh(out _);
+    /// <summary>Whether the latest finished refresh reached the store (false during an outage).</summary>
+    public bool LastAttemptSucceeded => _lastAttemptSucceeded;
 
-    /// <summary>Starts a refresh (<paramref name="started"/> true), or returns the one under way.</summary>
-    public Task StartRefresh(out bool started)
+    /// <summary>Starts a refresh, or joins the one under way.</summary>
+    public Task RefreshAsync()
     {
         lock (_lock)
         {
-            started = _inFlight.IsCompleted;
-            if (started)
+            if (_inFlight.IsCompleted)
             {
                 Interlocked.Exchange(ref _lastAttempt, _time.GetTimestamp());
                 _inFlight = Task.Run(RefreshOnceAsync, CancellationToken.None);
@@ -65,8 +69,11 @@ internal sealed class StorageKeyring
         try
         {
             KeyringSnapshot? known = _live.Current;
+            long started = _time.GetTimestamp();
             KeyringSnapshot? next = await _reader.PollAsync(known?.Generation, _stopping).ConfigureAwait(false);
             _lastProblem = null;
+            _lastAttemptSucceeded = true;
+            Interlocked.Exchange(ref _lastSuccess, started);
             if (next is null)
             {
                 return;
@@ -78,6 +85,7 @@ internal sealed class StorageKeyring
         }
         catch (StoreException e)
         {
+            _lastAttemptSucceeded = false;
             if (e.Message != _lastProblem)
             {
                 GatewayLog.SourceUnavailable(_logger, "keyring", Location, e.Message);

@@ -21,7 +21,8 @@ public static class DeployerApp
         services.AddSingleton<IAccessTokenSource, GoogleAccessTokenSource>();
         services.AddSingleton(sp => ConfigStores.Open(
             options.ConfigStore,
-            () => ConfigStores.SecretManagerClient(options.SecretManagerUrl, sp.GetRequiredService<IAccessTokenSource>())));
+            () => ConfigStores.SecretManagerClient(options.SecretManagerUrl, sp.GetRequiredService<IAccessTokenSource>()),
+            options.StorageUrl));
         services.AddSingleton<CallerVerifier>();
         services.AddSingleton<Deployer>();
         WebApplication app = builder.Build();

@@ -22,12 +22,15 @@ internal sealed record DeployerOptions
     /// </summary>
     public Uri? DefaultBackend { get; init; }
 
+    /// <summary><c>PORTCULLIS_STORAGE_URL</c>: the Cloud Storage server root for a gs:// config store.</summary>
+    public Uri StorageUrl { get; init; } = Portcullis.GoogleCloud.Storage.CloudStorage.DefaultUrl;
+
     public static DeployerOptions FromConfiguration(IConfiguration config)
     {
         string store = config["PORTCULLIS_CONFIG"] ?? "";
         if (!ConfigStores.IsStore(store))
         {
-            throw new InvalidOperationException($"PORTCULLIS_CONFIG must be a versioned store (dir:PATH or sm://projects/P/secrets/S), not '{store}'.");
+            throw new InvalidOperationException($"PORTCULLIS_CONFIG must be a versioned store (dir:PATH, sm://projects/P/secrets/S or gs://BUCKET/PREFIX), not '{store}'.");
         }
 
         string audience = config["PORTCULLIS_AUDIENCE"] ?? "";
@@ -51,6 +54,18 @@ internal sealed record DeployerOptions
             throw new InvalidOperationException("PORTCULLIS_BACKEND: " + backendError + ".");
         }
 
+        if (Portcullis.GoogleCloud.Storage.CloudStorage.IsStorage(store))
+        {
+            try
+            {
+                _ = Portcullis.GoogleCloud.Storage.StorageLocation.Parse(store);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidOperationException("PORTCULLIS_CONFIG: " + e.Message, e);
+            }
+        }
+
         string sm = config["PORTCULLIS_SECRET_MANAGER_URL"] is { Length: > 0 } url ? url : "https://secretmanager.googleapis.com";
         return new DeployerOptions
         {
@@ -60,6 +75,19 @@ internal sealed record DeployerOptions
             JwksUrl = config["PORTCULLIS_JWKS_URL"] is { Length: > 0 } jwks ? jwks : "https://www.googleapis.com/oauth2/v3/certs",
             SecretManagerUrl = new Uri(sm.TrimEnd('/') + "/"),
             DefaultBackend = defaultBackend,
+            StorageUrl = ReadStorageUrl(config),
         };
+    }
+
+    private static Uri ReadStorageUrl(IConfiguration config)
+    {
+        try
+        {
+            return Portcullis.GoogleCloud.Storage.CloudStorage.ParseUrl(config[Portcullis.GoogleCloud.Storage.CloudStorage.UrlSetting]);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException(e.Message, e);
+        }
     }
 }

@@ -46,6 +46,10 @@ public static class GatewayApp
             services.AddSingleton<UsageReporter>();
             services.AddHostedService(sp => sp.GetRequiredService<UsageReporter>());
         }
+        else if (options.KeysMode == KeysMode.CloudStorage)
+        {
+            StorageKeyringServices.Add(services, options);
+        }
         else
         {
             services.AddSingleton<IKeySource, KeyringKeySource>();

@@ -24,6 +24,9 @@ internal sealed record GatewayOptions
 
     public required Uri ServiceControlUrl { get; init; }
 
+    /// <summary><c>PORTCULLIS_STORAGE_URL</c>: the Cloud Storage server root for gs:// keyrings and configs.</summary>
+    public Uri StorageUrl { get; init; } = Portcullis.GoogleCloud.Storage.CloudStorage.DefaultUrl;
+
     /// <summary><c>host:port</c> of Redis for exact cross-instance quotas; null: per instance.</summary>
     public string? Redis { get; init; }
 
@@ -97,6 +100,7 @@ internal sealed record GatewayOptions
         {
             "servicecontrol" => KeysMode.ServiceControl,
             _ when keys.StartsWith("sm://", StringComparison.Ordinal) => KeysMode.SecretManager,
+            _ when Portcullis.GoogleCloud.Storage.CloudStorage.IsStorage(keys) => KeysMode.CloudStorage,
             _ => KeysMode.Keyring,
         };
         if (mode == KeysMode.SecretManager)
@@ -130,8 +134,23 @@ internal sealed record GatewayOptions
             throw new InvalidOperationException($"PORTCULLIS_TRUSTED_HOPS must be a whole number from 0 to 10, not '{hopsText}'.");
         }
 
+        Uri storageUrl;
+        try
+        {
+            storageUrl = Portcullis.GoogleCloud.Storage.CloudStorage.ParseUrl(config[Portcullis.GoogleCloud.Storage.CloudStorage.UrlSetting]);
+            if (mode == KeysMode.CloudStorage)
+            {
+                _ = Portcullis.GoogleCloud.Storage.StorageLocation.Parse(keys);
+            }
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException(e.Message, e);
+        }
+
         return new GatewayOptions
         {
+            StorageUrl = storageUrl,
             TrustedHops = hops,
             SecretManagerUrl = secretManagerUrl,
             ServiceControlUrl = serviceControlUrl,

@@ -6,4 +6,5 @@ internal enum KeysMode
     Keyring,
     SecretManager,
     ServiceControl,
+    CloudStorage,
 }

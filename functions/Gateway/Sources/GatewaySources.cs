@@ -20,7 +20,7 @@ internal sealed class GatewaySources
         string configLocation = options.ConfigPath;
         if (ConfigStores.IsStore(options.ConfigPath))
         {
-            IConfigStore configStore = ConfigStores.Open(options.ConfigPath, services.GetRequiredService<SecretManagerClient>);
+            IConfigStore configStore = ConfigStores.Open(options.ConfigPath, services.GetRequiredService<SecretManagerClient>, options.StorageUrl);
             configLocation = configStore.Location;
             readConfig = async ct => await configStore.GetLiveAsync(ct).ConfigureAwait(false) is { } live
                 ? new StoredDocument(live.Content, live.Info.Version)

@@ -13,6 +13,9 @@ public readonly struct KeyDigest : IEquatable<KeyDigest>
     /// <summary>Longest key (in characters) that is hashed; longer input is not a key.</summary>
     public const int MaxKeyLength = 256;
 
+    [ThreadStatic]
+    private static IncrementalHash? t_sha256;
+
     private readonly ulong _a;
     private readonly ulong _b;
     private readonly ulong _c;
@@ -37,8 +40,14 @@ public readonly struct KeyDigest : IEquatable<KeyDigest>
 
         Span<byte> utf8 = stackalloc byte[MaxKeyLength * 3];
         int length = Encoding.UTF8.GetBytes(key, utf8);
-        Span<byte> hash = stackalloc byte[Sha256.HashSize];
-        Sha256.HashData(utf8[..length], hash);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+
+        // The platform's SHA-256 (OpenSSL on Linux) through a digest context kept per thread: the
+        // one-shot SHA256.HashData sets up a context and fetches the algorithm on every call
+        // (bench/Benchmarks KeyDigestBenchmark measures both).
+        IncrementalHash sha256 = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha256.AppendData(utf8[..length]);
+        sha256.GetHashAndReset(hash);
         digest = new KeyDigest(hash);
         return true;
     }
@@ -62,6 +71,21 @@ public readonly struct KeyDigest : IEquatable<KeyDigest>
         digest = new KeyDigest(hash);
         return true;
     }
+
+    /// <summary>The digest of 32 hash bytes.</summary>
+    public static KeyDigest FromBytes(ReadOnlySpan<byte> hash) => new(hash);
+
+    /// <summary>Writes the 32 bytes into <paramref name="destination"/>.</summary>
+    public void WriteBytes(Span<byte> destination)
+    {
+        BinaryPrimitives.WriteUInt64BigEndian(destination, _a);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[8..], _b);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[16..], _c);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[24..], _d);
+    }
+
+    /// <summary>The first <paramref name="bits"/> bits of the hash (0 to 16): which shard of a sharded keyring holds it.</summary>
+    public int TopBits(int bits) => bits == 0 ? 0 : (int)(_a >> (64 - bits));
 
     /// <summary>Lower-case hex of the 32 bytes.</summary>
     public string ToHex() => $"{_a:x16}{_b:x16}{_c:x16}{_d:x16}";

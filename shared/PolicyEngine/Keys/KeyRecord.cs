@@ -17,6 +17,9 @@ public sealed record KeyRecord(
     DateTimeOffset? Revoked,
     IReadOnlyDictionary<string, string> Labels)
 {
+    /// <summary>Whether the key was imported from another gateway (any printable 20–128 characters, not the <c>ptc_</c> format).</summary>
+    public bool Imported { get; init; }
+
     /// <summary>OperationIds this key may call; null means every operation.</summary>
     public IReadOnlySet<string>? AllowedOperations { get; init; }
 

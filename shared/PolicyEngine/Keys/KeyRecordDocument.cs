@@ -41,6 +41,10 @@ public sealed class KeyRecordDocument
     [JsonPropertyName("quota")]
     public Dictionary<string, long>? Quota { get; set; }
 
+    /// <summary>True for a key imported from another gateway (not in the <c>ptc_</c> format); absent otherwise.</summary>
+    [JsonPropertyName("imported")]
+    public bool? Imported { get; set; }
+
     /// <summary>Restrictions on where the key may be used.</summary>
     [JsonPropertyName("restrictions")]
     public KeyRestrictionsDocument? Restrictions { get; set; }

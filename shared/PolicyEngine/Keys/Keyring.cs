@@ -15,7 +15,10 @@ public sealed class Keyring
     public Keyring(IEnumerable<KeyRecord> records)
     {
         _byDigest = records.ToFrozenDictionary(r => r.Digest);
+        _hasImported = _byDigest.Values.Any(r => r.Imported);
     }
+
+    private readonly bool _hasImported;
 
     /// <summary>An empty keyring.</summary>
     public static Keyring Empty { get; } = new([]);
@@ -30,13 +33,19 @@ public sealed class Keyring
     public KeyCheck Check(ReadOnlySpan<char> key, DateTimeOffset now)
     {
         // A mistyped or made-up key fails its checksum: refused without hashing or lookup.
-        if (!ApiKeys.IsWellFormed(key)
+        if (!(ApiKeys.IsWellFormed(key) || (_hasImported && Sharded.ImportedKeys.IsAcceptable(key)))
             || !KeyDigest.TryCompute(key, out KeyDigest digest)
             || !_byDigest.TryGetValue(digest, out KeyRecord? record))
         {
             return KeyCheck.Unknown;
         }
 
+        return Judge(record, now);
+    }
+
+    /// <summary>The verdict on a known key's record at time <paramref name="now"/>: revoked, expired or valid.</summary>
+    public static KeyCheck Judge(KeyRecord record, DateTimeOffset now)
+    {
         if (record.Revoked is { } revoked && revoked <= now)
         {
             return new KeyCheck(KeyVerdict.Revoked, record);
@@ -107,33 +116,43 @@ public sealed class Keyring
                 continue;
             }
 
-            List<System.Net.IPNetwork>? networks = ParseNetworks(entry.Restrictions?.Ips, i, problems);
-            if (entry.Quota?.Any(q => q.Value < 0) == true)
-            {
-                problems.Add($"/keys/{i}/quota: limits must be 0 or more");
-            }
-
-            records.Add(new KeyRecord(
-                entry.Id ?? digest.ToKeyId(),
-                digest,
-                entry.Consumer,
-                entry.Created,
-                entry.Expires,
-                entry.Revoked,
-                entry.Labels ?? new Dictionary<string, string>())
-            {
-                AllowedOperations = entry.Restrictions?.Operations is { } ops ? ops.ToFrozenSet(StringComparer.Ordinal) : null,
-                AllowedNetworks = networks,
-                AllowedReferrers = entry.Restrictions?.Referrers?.Select(r => new ReferrerPattern(r)).ToArray(),
-                Metadata = entry.Metadata,
-                QuotaOverrides = entry.Quota,
-            });
+            records.Add(ToRecord(entry, digest, $"/keys/{i}", problems));
         }
 
         return problems.Count == 0 ? new Keyring(records) : null;
     }
 
-    private static List<System.Net.IPNetwork>? ParseNetworks(List<string>? texts, int index, List<string> problems)
+    /// <summary>
+    /// The record a stored entry describes (its hash and consumer already checked); problems with its
+    /// restrictions or quota go to <paramref name="problems"/>, prefixed with <paramref name="where"/>.
+    /// </summary>
+    public static KeyRecord ToRecord(KeyRecordDocument entry, KeyDigest digest, string where, List<string> problems)
+    {
+        List<System.Net.IPNetwork>? networks = ParseNetworks(entry.Restrictions?.Ips, where, problems);
+        if (entry.Quota?.Any(q => q.Value < 0) == true)
+        {
+            problems.Add($"{where}/quota: limits must be 0 or more");
+        }
+
+        return new KeyRecord(
+            entry.Id ?? digest.ToKeyId(),
+            digest,
+            entry.Consumer ?? "",
+            entry.Created,
+            entry.Expires,
+            entry.Revoked,
+            entry.Labels ?? new Dictionary<string, string>())
+        {
+            AllowedOperations = entry.Restrictions?.Operations is { } ops ? ops.ToFrozenSet(StringComparer.Ordinal) : null,
+            AllowedNetworks = networks,
+            AllowedReferrers = entry.Restrictions?.Referrers?.Select(r => new ReferrerPattern(r)).ToArray(),
+            Metadata = entry.Metadata,
+            QuotaOverrides = entry.Quota,
+            Imported = entry.Imported == true,
+        };
+    }
+
+    private static List<System.Net.IPNetwork>? ParseNetworks(List<string>? texts, string where, List<string> problems)
     {
         if (texts is null)
         {
@@ -153,7 +172,7 @@ public sealed class Keyring
             }
             else
             {
-                problems.Add($"/keys/{index}/restrictions/ips: '{text}' is not an IP address or CIDR network");
+                problems.Add($"{where}/restrictions/ips: '{text}' is not an IP address or CIDR network");
             }
         }
 
@@ -165,29 +184,33 @@ public sealed class Keyring
     {
         var document = new KeyringDocument
         {
-            Keys = records.Select(r => new KeyRecordDocument
-            {
-                Id = r.Id,
-                Sha256 = r.Digest.ToHex(),
-                Consumer = r.Consumer,
-                Created = r.Created,
-                Expires = r.Expires,
-                Revoked = r.Revoked,
-                Labels = r.Labels.Count == 0 ? null : new Dictionary<string, string>(r.Labels),
-                Metadata = r.Metadata is null ? null : new Dictionary<string, string>(r.Metadata),
-                Quota = r.QuotaOverrides is null ? null : new Dictionary<string, long>(r.QuotaOverrides),
-                Restrictions = r.AllowedOperations is null && r.AllowedNetworks is null && r.AllowedReferrers is null
-                    ? null
-                    : new KeyRestrictionsDocument
-                    {
-                        Operations = r.AllowedOperations?.Order(StringComparer.Ordinal).ToList(),
-                        Ips = r.AllowedNetworks?.Select(n => n.ToString()).ToList(),
-                        Referrers = r.AllowedReferrers?.Select(p => p.Text).ToList(),
-                    },
-            }).ToList(),
+            Keys = records.Select(ToDocument).ToList(),
         };
         return JsonSerializer.Serialize(document, KeyringJsonContext.Default.KeyringDocument);
     }
+
+    /// <summary>A record as stored (its hash, never the key).</summary>
+    public static KeyRecordDocument ToDocument(KeyRecord r) => new()
+        {
+            Id = r.Id,
+            Sha256 = r.Digest.ToHex(),
+            Consumer = r.Consumer,
+            Created = r.Created,
+            Expires = r.Expires,
+            Revoked = r.Revoked,
+            Labels = r.Labels.Count == 0 ? null : new Dictionary<string, string>(r.Labels),
+            Metadata = r.Metadata is null ? null : new Dictionary<string, string>(r.Metadata),
+            Quota = r.QuotaOverrides is null ? null : new Dictionary<string, long>(r.QuotaOverrides),
+            Imported = r.Imported ? true : null,
+            Restrictions = r.AllowedOperations is null && r.AllowedNetworks is null && r.AllowedReferrers is null
+                ? null
+                : new KeyRestrictionsDocument
+                {
+                    Operations = r.AllowedOperations?.Order(StringComparer.Ordinal).ToList(),
+                    Ips = r.AllowedNetworks?.Select(n => n.ToString()).ToList(),
+                    Referrers = r.AllowedReferrers?.Select(p => p.Text).ToList(),
+                },
+        };
 
     /// <summary>Makes a record for a freshly issued <paramref name="key"/> (the key itself is not kept).</summary>
     public static KeyRecord NewRecord(string key, string consumer, DateTimeOffset created, DateTimeOffset? expires = null)

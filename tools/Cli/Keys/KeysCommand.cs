@@ -12,7 +12,7 @@ internal static class KeysCommand
 {
     private static readonly Option<string> s_keyring = new("--keyring")
     {
-        Description = "Keyring: a file path or sm://projects/P/secrets/S",
+        Description = "Keyring: a file path, sm://projects/P/secrets/S or gs://BUCKET/PREFIX",
         DefaultValueFactory = _ => ".portcullis/keyring.json",
         Recursive = true,
     };
@@ -21,27 +21,16 @@ internal static class KeysCommand
 
     public static Command Create(TimeProvider time)
     {
-        var command = new Command("keys", "Create, list, show, revoke and rotate API keys.") { s_keyring, s_json };
+        var command = new Command("keys", "Create, list, show, revoke, rotate, import, export and migrate API keys.") { s_keyring, s_json };
         command.Subcommands.Add(CreateCommand(time));
         command.Subcommands.Add(ListCommand(time));
         command.Subcommands.Add(ShowCommand(time));
         command.Subcommands.Add(RevokeCommand(time));
         command.Subcommands.Add(RotateCommand(time));
+        command.Subcommands.Add(ImportCommand.Create(time));
+        command.Subcommands.Add(ExportCommand.Create());
+        command.Subcommands.Add(MigrateCommand.Create());
         return command;
-    }
-
-    internal static IKeyringStore OpenStore(string location)
-    {
-        if (!SecretReference.IsSecret(location))
-        {
-            return new FileKeyringStore(location);
-        }
-
-        string url = Environment.GetEnvironmentVariable("PORTCULLIS_SECRET_MANAGER_URL") is { Length: > 0 } configured
-            ? configured.TrimEnd('/') + "/"
-            : SecretManagerClient.DefaultBaseAddress.ToString();
-        var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
-        return new SecretManagerKeyringStore(new SecretManagerClient(http, new GoogleAccessTokenSource()), SecretReference.Parse(location));
     }
 
     private static Command CreateCommand(TimeProvider time)
@@ -72,11 +61,11 @@ internal static class KeysCommand
                 Labels = TimeInput.ParsePairs(result.GetValue(labels) ?? [], "--label"),
             };
             Dictionary<string, string> meta = TimeInput.ParsePairs(result.GetValue(metadata) ?? [], "--metadata");
-            CreatedKey created = await KeyringUpdates.UpdateAsync(store, records =>
+            CreatedKey created = await store.EditAsync(edit =>
             {
                 string key = ApiKeys.Generate();
                 KeyRecord fresh = Keyring.NewRecord(key, template.Consumer, now);
-                records.Add(template with { Id = fresh.Id, Digest = fresh.Digest, Metadata = meta.Count == 0 ? null : meta });
+                edit.Put(template with { Id = fresh.Id, Digest = fresh.Digest, Metadata = meta.Count == 0 ? null : meta });
                 return new CreatedKey(key, fresh.Id, template.Consumer, template.Expires);
             }, ct).ConfigureAwait(false);
             PrintCreated(created, json, "Created");
@@ -87,12 +76,25 @@ internal static class KeysCommand
 
     private static Command ListCommand(TimeProvider time)
     {
-        var command = new Command("list", "List keys (ids, consumers, status; never the keys).");
+        var pageSize = new Option<int>("--page-size") { Description = "Keys per page", DefaultValueFactory = _ => 1000 };
+        var pageToken = new Option<string?>("--page-token") { Description = "Continue from the token the previous page printed" };
+        var command = new Command("list", "List keys (ids, consumers, status; never the keys), a page at a time.") { pageSize, pageToken };
         command.SetAction((result, ct) => RunAsync(result, async (store, json) =>
         {
-            (Keyring keyring, _) = await KeyringUpdates.ReadAsync(store, ct).ConfigureAwait(false);
+            PolicyEngine.Keys.Sharded.KeyIndex index = await store.ReadAsync(ct).ConfigureAwait(false);
             DateTimeOffset now = time.GetUtcNow();
-            List<KeyView> views = keyring.Records.OrderBy(r => r.Created).Select(r => KeyView.Of(r, now)).ToList();
+            int size = result.GetValue(pageSize);
+            if (size < 1)
+            {
+                throw new FormatException("--page-size must be 1 or more");
+            }
+
+            List<KeyView> views = index.Page(result.GetValue(pageToken), size, out string? next).Select(r => KeyView.Of(r, now)).ToList();
+            if (next is not null)
+            {
+                await Console.Error.WriteLineAsync($"More keys: add --page-token {next}").ConfigureAwait(false);
+            }
+
             if (json)
             {
                 Console.WriteLine(JsonSerializer.Serialize(views, CliJsonContext.Default.ListKeyView));
@@ -117,8 +119,8 @@ internal static class KeysCommand
         var command = new Command("show", "Show one key's record (never the key).") { id };
         command.SetAction((result, ct) => RunAsync(result, async (store, json) =>
         {
-            (Keyring keyring, _) = await KeyringUpdates.ReadAsync(store, ct).ConfigureAwait(false);
-            KeyRecord record = Find(keyring.Records, result.GetValue(id)!);
+            var read = new KeyringEdit(await store.ReadAsync(ct).ConfigureAwait(false));
+            KeyRecord record = Find(read, result.GetValue(id)!);
             Console.WriteLine(JsonSerializer.Serialize(KeyView.Of(record, time.GetUtcNow()), CliJsonContext.Default.KeyView));
             return 0;
         }, ct));
@@ -127,18 +129,32 @@ internal static class KeysCommand
 
     private static Command RevokeCommand(TimeProvider time)
     {
-        var id = new Argument<string>("id") { Description = "Key id" };
-        var command = new Command("revoke", "Revoke a key now; gateways refuse it within one poll.") { id };
+        var id = new Argument<string?>("id") { Description = "Key id", Arity = ArgumentArity.ZeroOrOne };
+        var consumer = new Option<string?>("--consumer") { Description = "Revoke every key of this consumer instead" };
+        var command = new Command("revoke", "Revoke a key (or every key of a consumer) now; gateways refuse it within one poll.") { id, consumer };
         command.SetAction((result, ct) => RunAsync(result, async (store, json) =>
         {
             DateTimeOffset now = time.GetUtcNow();
-            string revoked = await KeyringUpdates.UpdateAsync(store, records =>
+            string? keyId = result.GetValue(id);
+            string? owner = result.GetValue(consumer);
+            if ((keyId is null) == (owner is null))
             {
-                KeyRecord record = Find(records, result.GetValue(id)!);
-                records[records.IndexOf(record)] = record with { Revoked = record.Revoked ?? now };
-                return record.Id;
+                throw new FormatException("name a key id or --consumer, not both");
+            }
+
+            List<string> revoked = await store.EditAsync(edit =>
+            {
+                List<KeyRecord> targets = keyId is not null
+                    ? [Find(edit, keyId)]
+                    : edit.Records().Where(r => r.Consumer == owner && r.Revoked is null).ToList();
+                foreach (KeyRecord record in targets)
+                {
+                    edit.Put(record with { Revoked = record.Revoked ?? now });
+                }
+
+                return targets.Select(r => r.Id).ToList();
             }, ct).ConfigureAwait(false);
-            Console.WriteLine($"Revoked {revoked}.");
+            Console.WriteLine(owner is null ? $"Revoked {revoked[0]}." : $"Revoked {revoked.Count} keys of {owner}: {string.Join(", ", revoked)}.");
             return 0;
         }, ct));
         return command;
@@ -153,13 +169,13 @@ internal static class KeysCommand
         {
             DateTimeOffset now = time.GetUtcNow();
             DateTimeOffset oldExpiry = now + TimeInput.ParseDuration(result.GetValue(grace)!);
-            CreatedKey created = await KeyringUpdates.UpdateAsync(store, records =>
+            CreatedKey created = await store.EditAsync(edit =>
             {
-                KeyRecord old = Find(records, result.GetValue(id)!);
+                KeyRecord old = Find(edit, result.GetValue(id)!);
                 string key = ApiKeys.Generate();
                 KeyRecord fresh = Keyring.NewRecord(key, old.Consumer, now);
-                records[records.IndexOf(old)] = old with { Expires = old.Expires is { } e && e < oldExpiry ? e : oldExpiry };
-                records.Add(old with { Id = fresh.Id, Digest = fresh.Digest, Created = now, Revoked = null });
+                edit.Put(old with { Expires = old.Expires is { } e && e < oldExpiry ? e : oldExpiry });
+                edit.Put(old with { Id = fresh.Id, Digest = fresh.Digest, Created = now, Revoked = null, Imported = false });
                 return new CreatedKey(key, fresh.Id, old.Consumer, old.Expires);
             }, ct).ConfigureAwait(false);
             PrintCreated(created, json, $"Rotated {result.GetValue(id)} (old key works until {oldExpiry:u}); new key");
@@ -168,11 +184,11 @@ internal static class KeysCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult result, Func<IKeyringStore, bool, Task<int>> action, CancellationToken cancellationToken)
+    internal static async Task<int> RunAsync(ParseResult result, Func<IKeyringEditor, bool, Task<int>> action, CancellationToken cancellationToken)
     {
         try
         {
-            return await action(OpenStore(result.GetValue(s_keyring)!), result.GetValue(s_json)).ConfigureAwait(false);
+            return await action(KeyringLocations.Open(result.GetValue(s_keyring)!), result.GetValue(s_json)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is StoreException or FormatException or KeyNotFoundException or ArgumentException)
         {
@@ -181,8 +197,8 @@ internal static class KeysCommand
         }
     }
 
-    private static KeyRecord Find(IEnumerable<KeyRecord> records, string id) =>
-        records.FirstOrDefault(r => r.Id == id) ?? throw new KeyNotFoundException($"no key with id '{id}'");
+    private static KeyRecord Find(KeyringEdit edit, string id) =>
+        edit.FindById(id) ?? throw new KeyNotFoundException($"no key with id '{id}'");
 
     private static KeyRecord Restricted(KeyRecord record, KeyRestrictionsDocument restrictions)
     {

@@ -164,17 +164,28 @@ public sealed partial class FakeCloudStorage : IAsyncDisposable
         }
     }
 
-    private async Task GetAsync(HttpContext context, string bucket, string name)
+    // The object, or null once the answer (404, or the failed precondition) has been written.
+    private async Task<FakeStoredObject?> FindAsync(HttpContext context, string bucket, string name)
     {
         if (Get(bucket, name) is not { } stored)
         {
             await ErrorAsync(context, 404, "notFound", $"No such object: {bucket}/{name}").ConfigureAwait(false);
-            return;
+            return null;
         }
 
         if (FakeStoragePreconditions.Evaluate(context.Request.Query, stored) is { } refusal)
         {
             await RefuseAsync(context, refusal).ConfigureAwait(false);
+            return null;
+        }
+
+        return stored;
+    }
+
+    private async Task GetAsync(HttpContext context, string bucket, string name)
+    {
+        if (await FindAsync(context, bucket, name).ConfigureAwait(false) is not { } stored)
+        {
             return;
         }
 
@@ -224,15 +235,8 @@ public sealed partial class FakeCloudStorage : IAsyncDisposable
 
     private async Task DeleteAsync(HttpContext context, string bucket, string name)
     {
-        if (Get(bucket, name) is not { } stored)
+        if (await FindAsync(context, bucket, name).ConfigureAwait(false) is not { } stored)
         {
-            await ErrorAsync(context, 404, "notFound", $"No such object: {bucket}/{name}").ConfigureAwait(false);
-            return;
-        }
-
-        if (FakeStoragePreconditions.Evaluate(context.Request.Query, stored) is { } refusal)
-        {
-            await RefuseAsync(context, refusal).ConfigureAwait(false);
             return;
         }
 

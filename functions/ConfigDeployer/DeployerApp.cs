@@ -16,6 +16,7 @@ public static class DeployerApp
         WebApplicationBuilder builder = FunctionHost.CreateBuilder(args);
         DeployerOptions options = DeployerOptions.FromConfiguration(builder.Configuration);
         IServiceCollection services = builder.Services;
+        services.AddRoutingCore();
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IAccessTokenSource, GoogleAccessTokenSource>();

@@ -26,11 +26,20 @@ public static class FunctionHost
     /// <summary>Creates a builder with the contract applied.</summary>
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        // The empty builder and only what the functions use. The slim builder also reads
+        // appsettings.json with reload-on-change, whose file watcher walks every directory under the
+        // working directory at start (on a buildpack deploy, the whole source tree): about half of the
+        // AOT gateway's start-up CPU (bench/results/2026-12-03-coldstart-2.md). The functions take
+        // their settings from the environment and arguments only. A function that maps endpoints adds
+        // routing itself (the gateway has one handler and no routing).
+        WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
             Args = args,
             ApplicationName = typeof(FunctionHost).Assembly.GetName().Name,
         });
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Configuration.AddCommandLine(args);
+        builder.WebHost.UseKestrelCore();
 
         IConfiguration config = builder.Configuration;
         bool onCloudRun = !string.IsNullOrEmpty(config["K_SERVICE"]);
@@ -53,6 +62,7 @@ public static class FunctionHost
         });
 
         builder.Logging.ClearProviders();
+        builder.Logging.AddConfiguration(config.GetSection("Logging"));
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton<IPostConfigureOptions<LoggerFilterOptions>, RequestLineLogOff>();
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);

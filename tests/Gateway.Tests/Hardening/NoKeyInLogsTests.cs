@@ -155,7 +155,7 @@ public sealed class NoKeyInLogsTests : IAsyncLifetime
     private void AssertNoKey(string[] keys)
     {
         List<string> entries = [.. _logs.Entries.Select(e => e.Text)];
-        Assert.True(entries.Count > 100, $"only {entries.Count} log entries: the capture is not seeing the app");
+        Assert.True(entries.Count > 50, $"only {entries.Count} log entries: the capture is not seeing the app");
         Assert.Contains(entries, e => e.StartsWith("Microsoft.AspNetCore.Server.Kestrel", StringComparison.Ordinal));
         Assert.Contains(entries, e => e.StartsWith("Portcullis.Gateway", StringComparison.Ordinal));
         foreach (string key in keys)

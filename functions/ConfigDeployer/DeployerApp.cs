@@ -4,6 +4,7 @@ using Portcullis.ConfigDeployer.Deploying;
 using Portcullis.GoogleCloud.Auth;
 using Portcullis.GoogleCloud.Configs;
 using Portcullis.Hosting;
+using Portcullis.Hosting.Startup;
 
 namespace Portcullis.ConfigDeployer;
 
@@ -17,6 +18,7 @@ public static class DeployerApp
         DeployerOptions options = DeployerOptions.FromConfiguration(builder.Configuration);
         IServiceCollection services = builder.Services;
         services.AddRoutingCore();
+        ClosedGenerics.AddLogger<Deployer>(services);
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IAccessTokenSource, GoogleAccessTokenSource>();

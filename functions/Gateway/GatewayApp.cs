@@ -11,6 +11,7 @@ using Portcullis.GoogleCloud.IdTokens;
 using Portcullis.GoogleCloud.SecretManager;
 using Portcullis.Hosting;
 using Portcullis.Hosting.Logging;
+using Portcullis.Hosting.Startup;
 
 namespace Portcullis.Gateway;
 
@@ -32,6 +33,7 @@ public static class GatewayApp
             InlineIo.EnableInKestrel(services);
         }
 
+        AddLoggers(services);
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<GatewaySources>();
@@ -121,6 +123,20 @@ public static class GatewayApp
         StartupTimeline.Mark("endpoint");
         app.Lifetime.ApplicationStarted.Register(() => StartupTimeline.Log(logger));
         return app;
+    }
+
+    /// <summary>The gateway's typed loggers, registered closed (see <see cref="ClosedGenerics"/>).</summary>
+    private static void AddLoggers(IServiceCollection services)
+    {
+        ClosedGenerics.AddLogger<GatewaySources>(services);
+        ClosedGenerics.AddLogger<SourcePoller>(services);
+        ClosedGenerics.AddLogger<Authentication.Authenticator>(services);
+        ClosedGenerics.AddLogger<Authentication.JwksCache>(services);
+        ClosedGenerics.AddLogger<ForwardStep>(services);
+        ClosedGenerics.AddLogger<StorageKeyring>(services);
+        ClosedGenerics.AddLogger<ServiceControlKeySource>(services);
+        ClosedGenerics.AddLogger<UsageReporter>(services);
+        ClosedGenerics.AddLogger<RedisQuotaCounter>(services);
     }
 
     /// <summary>The function's entry point: builds and runs, or prints every config problem and exits 1.</summary>

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portcullis.Hosting.Logging;
+using Portcullis.Hosting.Startup;
 
 namespace Portcullis.Hosting;
 
@@ -40,6 +41,7 @@ public static class FunctionHost
         builder.Configuration.AddEnvironmentVariables();
         builder.Configuration.AddCommandLine(args);
         builder.WebHost.UseKestrelCore();
+        ClosedGenerics.AddHostDefaults(builder.Services);
 
         IConfiguration config = builder.Configuration;
         bool onCloudRun = !string.IsNullOrEmpty(config["K_SERVICE"]);
@@ -72,6 +74,7 @@ public static class FunctionHost
             // Batched JSON lines on stdout (the console logger's write per line costs more than the request).
             builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, CloudLoggingProvider>());
             builder.Services.Configure<CloudLoggingFormatterOptions>(o => o.ProjectId = config["GOOGLE_CLOUD_PROJECT"]);
+            ClosedGenerics.AddOptions<CloudLoggingFormatterOptions>(builder.Services);
         }
         else
         {

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Portcullis.Hosting.Logging;
 
@@ -21,12 +20,12 @@ public sealed class FunctionHostTests
     }
 
     [Fact]
-    public void Locally_LogsPlainText()
+    public void Locally_LogsPlainText_Batched()
     {
         WebApplicationBuilder builder = FunctionHost.CreateBuilder(["--PORT", "0"]);
         using WebApplication app = builder.Build();
 
-        Assert.Equal(ConsoleFormatterNames.Simple, app.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.FormatterName);
-        Assert.DoesNotContain(app.Services.GetServices<ILoggerProvider>(), p => p is CloudLoggingProvider);
+        ILoggerProvider provider = Assert.Single(app.Services.GetServices<ILoggerProvider>());
+        Assert.IsType<PlainTextLogProvider>(provider);
     }
 }

@@ -22,14 +22,17 @@ internal static class GatewayPipeline
     }
 
     /// <summary>
-    /// Fetches every JWT issuer's keys before the gateway serves (Envoy's listener waits for the
-    /// first fetch too); a failure is logged, and those calls answer 401 until a fetch succeeds.
+    /// Starts fetching every JWT issuer's keys as the gateway starts, without holding up the
+    /// listener (Envoy's listener waits for the first fetch; on a serverless cold start that is a
+    /// round trip to the issuer before any request, JWT or not, is served). A request that needs the
+    /// keys before the fetch ends joins it; a failure is logged, and those calls answer 401 until a
+    /// fetch succeeds.
     /// </summary>
     public static void LoadIssuerKeys(IServiceProvider services, ApiPolicy? policy)
     {
         if (policy is { JwtProviders.Count: > 0 })
         {
-            services.GetRequiredService<JwksCache>().LoadAsync(policy.JwtProviders, CancellationToken.None).GetAwaiter().GetResult();
+            _ = services.GetRequiredService<JwksCache>().LoadAsync(policy.JwtProviders, CancellationToken.None);
         }
     }
 }

@@ -39,6 +39,9 @@ public sealed class FakeIssuer : IAsyncDisposable
     /// <summary>When set, every document answers 200 with a body that is not a key set.</summary>
     public bool Malformed { get; set; }
 
+    /// <summary>While set and not completed, every request waits for it (an issuer that is slow to answer).</summary>
+    public TaskCompletionSource? Hold { get; set; }
+
     /// <summary>How many times <paramref name="path"/> was fetched.</summary>
     public int Fetches(string path) => _fetches.TryGetValue(path, out int n) ? n : 0;
 
@@ -102,6 +105,11 @@ public sealed class FakeIssuer : IAsyncDisposable
     {
         string path = context.Request.Path.Value ?? "/";
         _fetches.AddOrUpdate(path, 1, (_, n) => n + 1);
+        if (Hold is { } hold)
+        {
+            await hold.Task.ConfigureAwait(false);
+        }
+
         if (Outage)
         {
             context.Response.StatusCode = 503;

@@ -12,6 +12,7 @@ internal sealed class IssuerKeys(JwtProvider provider, HttpClient http, TimeProv
 {
     private readonly SemaphoreSlim _fetching = new(1, 1);
     private volatile KeySet? _current;
+    private volatile Task<KeySet?>? _fetch;
     private Uri? _jwksUri = provider.JwksUri;
     private long _lastAttemptTicks = long.MinValue;
     private long _lastSuccessTicks = long.MinValue;
@@ -19,6 +20,9 @@ internal sealed class IssuerKeys(JwtProvider provider, HttpClient http, TimeProv
     private bool _failing;
 
     public KeySet? Current => _current;
+
+    /// <summary>A fetch under way (the one started at load, or any other), for a request to join; null when none is.</summary>
+    public Task<KeySet?>? Fetching => _fetch is { IsCompleted: false } fetch ? fetch : null;
 
     public DateTimeOffset LastAttempt => Ticks(Interlocked.Read(ref _lastAttemptTicks));
 
@@ -37,7 +41,14 @@ internal sealed class IssuerKeys(JwtProvider provider, HttpClient http, TimeProv
     /// Fetches the keys unless another caller's fetch finished while this one waited; returns the
     /// current set (the last good one when this fetch failed).
     /// </summary>
-    public async Task<KeySet?> RefreshAsync(string consequence, CancellationToken cancellationToken)
+    public Task<KeySet?> RefreshAsync(string consequence, CancellationToken cancellationToken)
+    {
+        Task<KeySet?> fetch = RefreshOnceAsync(consequence, cancellationToken);
+        _fetch = fetch;
+        return fetch;
+    }
+
+    private async Task<KeySet?> RefreshOnceAsync(string consequence, CancellationToken cancellationToken)
     {
         long started = time.GetUtcNow().UtcTicks;
         await _fetching.WaitAsync(cancellationToken).ConfigureAwait(false);

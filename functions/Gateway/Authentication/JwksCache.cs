@@ -18,7 +18,7 @@ internal sealed class JwksCache(JwtOptions options, JwksHttp http, TimeProvider 
     public IssuerKeys For(JwtProvider provider) =>
         _keys.GetOrAdd(provider.Issuer + " " + provider.KeySource, static (_, state) => new IssuerKeys(state.provider, state.http, state.time, state.logger), (provider, http: _http, time, logger: (ILogger)logger));
 
-    /// <summary>Fetches the keys of every provider (in parallel); the gateway waits for this once, at start, as Envoy's listener does.</summary>
+    /// <summary>Fetches the keys of every provider (in parallel); requests that need them before it ends join it (<see cref="GetAsync"/>).</summary>
     public Task LoadAsync(IEnumerable<JwtProvider> providers, CancellationToken cancellationToken) =>
         Task.WhenAll(providers.Select(p => For(p)).Where(k => k.Current is null).Distinct().Select(k => k.RefreshAsync(NoKeysConsequence, cancellationToken)));
 
@@ -31,7 +31,14 @@ internal sealed class JwksCache(JwtOptions options, JwksHttp http, TimeProvider 
             return new(current);
         }
 
-        // No keys: fetch on demand, but not once per request while the issuer is down.
+        // No keys yet: join the fetch under way (the first one starts as the config loads and
+        // does not hold up the listener); otherwise fetch on demand, but not once per request
+        // while the issuer is down.
+        if (keys.Fetching is { } fetching)
+        {
+            return new(fetching.WaitAsync(cancellationToken));
+        }
+
         return time.GetUtcNow() - keys.LastAttempt < options.RetryInterval
             ? new((KeySet?)null)
             : new(keys.RefreshAsync(NoKeysConsequence, cancellationToken));

@@ -17,7 +17,7 @@ public sealed class JwksLifecycleTests
         await using FakeIssuer issuer = await FakeIssuer.StartAsync();
         await using EchoBackend backend = await EchoBackend.StartAsync();
         await using TestGateway gateway = await TestGateway.StartAsync(JwtConfigs.Single().With(issuer.Url), backend.BaseAddress, null, "--PORTCULLIS_JWKS_REFRESH_SECONDS", "1");
-        Assert.Equal(1, issuer.Fetches("/jwks"));
+        Assert.True(await UntilAsync(() => issuer.Fetches("/jwks") >= 1), "the keys were not fetched at load");
 
         Assert.True(await UntilAsync(() => issuer.Fetches("/jwks") >= 3), "the keys were not refreshed in the background");
 
@@ -27,6 +27,28 @@ public sealed class JwksLifecycleTests
 
         // A token never seen before (no verified-token cache hit) still verifies with the last good keys.
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(gateway, issuer.Token(JwtConfigs.Audience, "bob"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task SlowIssuerAtStart_DoesNotHoldUpTheListener_AJwtRequestJoinsTheFetch()
+    {
+        await using FakeIssuer issuer = await FakeIssuer.StartAsync();
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        issuer.Hold = hold;
+        await using EchoBackend backend = await EchoBackend.StartAsync();
+
+        // Serving while the issuer has not answered the load's fetch yet.
+        await using TestGateway gateway = await TestGateway.StartAsync(JwtConfigs.Single().With(issuer.Url), backend.BaseAddress);
+        Assert.True(await UntilAsync(() => issuer.Fetches("/jwks") == 1), "the keys were not fetched at load");
+        Assert.False(hold.Task.IsCompleted);
+
+        // A JWT call that comes first waits for that fetch (not a 401, not a second fetch).
+        Task<HttpResponseMessage> waiting = SendAsync(gateway, issuer.Token(JwtConfigs.Audience));
+        await Task.Delay(300);
+        Assert.False(waiting.IsCompleted, "the call was answered before the issuer's keys arrived");
+        hold.SetResult();
+        Assert.Equal(HttpStatusCode.OK, (await waiting).StatusCode);
+        Assert.Equal(1, issuer.Fetches("/jwks"));
     }
 
     [Theory]
@@ -56,6 +78,7 @@ public sealed class JwksLifecycleTests
         await using FakeIssuer issuer = await FakeIssuer.StartAsync();
         await using EchoBackend backend = await EchoBackend.StartAsync();
         await using TestGateway gateway = await TestGateway.StartAsync(JwtConfigs.Single().With(issuer.Url), backend.BaseAddress);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(gateway, issuer.Token(JwtConfigs.Audience))).StatusCode);
         Assert.Equal(1, issuer.Fetches("/jwks"));
 
         IssuerKey old = issuer.Key;

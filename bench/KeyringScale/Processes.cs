@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Portcullis.Testing;
+
+namespace Portcullis.KeyringScale;
+
+/// <summary>
+/// The rows measured through a running gateway, each part in its own process as a user runs them:
+/// the gateway (the published binary: Native AOT, or a JIT build), the backend (a minimal Kestrel
+/// "ok", <c>backend</c> mode of this program), the load (wrk at c64, a Lua script rotating the keys),
+/// the writer (the Release CLI, <c>portcullis keys revoke ID --keyring gs://…</c>). Only the Cloud
+/// Storage fake stays in the benchmark process: it is not on the request path.
+/// </summary>
+internal static class Processes
+{
+    private const string Poll = "2";
+
+    // What the gateway logs when it swaps in a new keyring index (GatewayLog.SourceLoaded).
+    private const string ReloadLine = "manifest generation";
+
+    /// <summary>Everything the gateway rows need from the set-up.</summary>
+    internal sealed record Setup(
+        FakeCloudStorage Storage, string Work, string Cli, string Gateway, string BigLocation, string SmallLocation,
+        IReadOnlyList<string> Rotation, IReadOnlyList<string> SmallKeys, IReadOnlyList<(string Id, string Key)> Spare);
+
+    public static async Task RunAsync(Setup setup)
+    {
+        int duration = Setting("DURATION", 10);
+        int rounds = Setting("ROUNDS", 3);
+        int warmup = Setting("WARMUP", 15);
+        string self = typeof(Processes).Assembly.Location;
+        await using Child backend = await Child.StartAsync("dotnet", [self, "backend"], Path.Combine(setup.Work, "backend.log"), "BACKEND ");
+        string backendUrl = backend.Announced!;
+        string config = Path.Combine(setup.Work, "openapi.yaml");
+        await File.WriteAllTextAsync(config, Scenarios.Config(backendUrl));
+
+        string bigKeys = Path.Combine(setup.Work, "rotation-1M.txt");
+        string smallKeys = Path.Combine(setup.Work, "rotation-10.txt");
+        await File.WriteAllLinesAsync(bigKeys, setup.Rotation);
+        await File.WriteAllLinesAsync(smallKeys, setup.SmallKeys);
+        string lua = Path.Combine(setup.Work, "rotate.lua");
+        await File.WriteAllTextAsync(lua, RotateLua);
+
+        await using Child big = await StartGatewayAsync(setup, config, setup.BigLocation, "1M");
+        await using Child small = await StartGatewayAsync(setup, config, setup.SmallLocation, "10");
+        Report($"gateway: {setup.Gateway}; pids 1M={big.Pid} 10={small.Pid}; backend {backendUrl}");
+
+        // Warm-up (tiered JIT for a JIT build; connection pools, record caches for every rotated key).
+        foreach ((Child gateway, string keys) in new[] { (small, smallKeys), (big, bigKeys) })
+        {
+            await WrkAsync(gateway, keys, lua, warmup, exclusive: false);
+        }
+
+        // Goal: key check cost at 1 M vs 10 keys, as the gateway process's CPU per request. Interleaved, order alternating.
+        for (int round = 1; round <= rounds; round++)
+        {
+            foreach ((string name, Child gateway, string keys) in round % 2 == 1
+                ? new[] { ("10", small, smallKeys), ("1M", big, bigKeys) }
+                : new[] { ("1M", big, bigKeys), ("10", small, smallKeys) })
+            {
+                WrkResult result = await WrkAsync(gateway, keys, lua, duration, exclusive: true);
+                Report($"CPU round={round} keyring={name} {result}");
+            }
+        }
+
+        // Goal: p99 during a reload that changes one key vs steady state, on the 1 M gateway. Three windows a round:
+        // steady (no writer); control (the writer reads the keyring as a revoke does, `keys show`, but changes nothing);
+        // reload (`keys revoke`, one key every 2 s, each a manifest change the gateway picks up at its next poll).
+        // The control separates what the gateway's reload costs from what the writer's own CPU costs on these shared cores.
+        int spare = 0;
+        for (int round = 1; round <= rounds; round++)
+        {
+            foreach (string window in new[] { "steady", "control", "reload" })
+            {
+                var writes = new List<string>();
+                Func<CancellationToken, Task>? writer = window == "steady" ? null : async ct =>
+                {
+                    while (!ct.IsCancellationRequested)
+                    {
+                        var started = Stopwatch.StartNew();
+                        string id = setup.Spare[spare++].Id;
+                        (int exit, string output) = await RunCliAsync(setup, window == "reload" ? ["keys", "revoke", id] : ["keys", "show", id]);
+                        writes.Add(string.Create(CultureInfo.InvariantCulture, $"{started.Elapsed.TotalSeconds:F2}s{(exit == 0 ? "" : " exit " + exit + ": " + output.Trim())}"));
+                        await Task.Delay(TimeSpan.FromSeconds(2) - started.Elapsed is { } rest && rest > TimeSpan.Zero ? rest : TimeSpan.Zero, ct)
+                            .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    }
+                };
+                _ = big.CountNewLines(ReloadLine);
+                WrkResult result = await WrkAsync(big, bigKeys, lua, duration, exclusive: true, writer);
+                int reloads = big.CountNewLines(ReloadLine);
+                Report($"RELOAD round={round} window={window} {result} reloadsSeen={reloads} writerRuns=[{string.Join(", ", writes)}]");
+            }
+        }
+
+        // Goal: one revocation → refused, from the CLI's exit (its manifest write returned just before).
+        using var client = new HttpClient { BaseAddress = big.Address, Timeout = TimeSpan.FromSeconds(10) };
+        for (int run = 0; run < 5; run++)
+        {
+            (string id, string key) = setup.Spare[spare++];
+            HttpStatusCode before = (await client.GetAsync("/things?key=" + key)).StatusCode;
+            (int exit, string output) = await RunCliAsync(setup, ["keys", "revoke", id]);
+            var since = Stopwatch.StartNew();
+            while ((await client.GetAsync("/things?key=" + key)).StatusCode == HttpStatusCode.OK && since.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(20);
+            }
+
+            Report(string.Create(CultureInfo.InvariantCulture,
+                $"REVOKE run={run} before={(int)before} cliExit={exit} refusedAfterSeconds={since.Elapsed.TotalSeconds:F2} pollSeconds={Poll} ({Scenarios.Uptime()}){(exit == 0 ? "" : " " + output.Trim())}"));
+            await Task.Delay(Random.Shared.Next(0, 2000));
+        }
+    }
+
+    private static async Task<Child> StartGatewayAsync(Setup setup, string config, string location, string name)
+    {
+        int port = FreePort();
+        bool jit = setup.Gateway.EndsWith(".dll", StringComparison.Ordinal);
+        var environment = new Dictionary<string, string>
+        {
+            ["K_SERVICE"] = "portcullis-keyring-scale",
+            ["PORT"] = port.ToString(CultureInfo.InvariantCulture),
+            ["PORTCULLIS_BIND"] = "loopback",
+            ["PORTCULLIS_CONFIG"] = config,
+            ["PORTCULLIS_KEYS"] = location,
+            ["PORTCULLIS_STORAGE_URL"] = setup.Storage.BaseAddress.ToString(),
+            ["PORTCULLIS_POLL_SECONDS"] = Poll,
+            ["PORTCULLIS_BACKEND_AUTH"] = "off",
+        };
+        Child gateway = await Child.StartAsync(jit ? "dotnet" : setup.Gateway, jit ? [setup.Gateway] : [], Path.Combine(setup.Work, $"gateway-{name}.log"), null, environment);
+        gateway.Address = new Uri($"http://127.0.0.1:{port}");
+        using var client = new HttpClient { BaseAddress = gateway.Address, Timeout = TimeSpan.FromSeconds(5) };
+        string probe = "/things?key=" + (name == "1M" ? setup.Rotation[0] : setup.SmallKeys[0]);
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                if ((await client.GetAsync(probe)).StatusCode == HttpStatusCode.OK)
+                {
+                    return gateway;
+                }
+            }
+            catch (HttpRequestException) when (waited.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                // Not listening yet.
+            }
+
+            if (waited.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new InvalidOperationException($"gateway {name} not ready after 60 s; see {gateway.Log}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task<WrkResult> WrkAsync(Child gateway, string keys, string lua, int seconds, bool exclusive, Func<CancellationToken, Task>? alongside = null)
+    {
+        await using ExclusiveHold? hold = exclusive ? await ExclusiveHold.TakeAsync() : null;
+        string load = Scenarios.Uptime();
+        long before = CpuTicks(gateway.Pid);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        Task wrk = RunCaptureAsync("wrk", ["-t2", "-c64", $"-d{seconds}s", "-s", lua, gateway.Address!.ToString(), "--", keys]);
+        Task side = alongside?.Invoke(stop.Token) ?? Task.CompletedTask;
+        string output = await (Task<string>)wrk;
+        long after = CpuTicks(gateway.Pid);
+        await side;
+        string Field(string name) => output.Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal))?[(name.Length + 1)..].Trim()
+            ?? throw new InvalidOperationException("wrk printed no " + name + ":\n" + output);
+        long requests = long.Parse(Field("REQS"), CultureInfo.InvariantCulture);
+        double cpuSeconds = (after - before) / (double)ClockTicks;
+        return new WrkResult(requests, requests / (double)seconds, long.Parse(Field("P50"), CultureInfo.InvariantCulture) / 1000.0,
+            long.Parse(Field("P99"), CultureInfo.InvariantCulture) / 1000.0, cpuSeconds * 1e6 / requests, long.Parse(Field("NON2XX"), CultureInfo.InvariantCulture),
+            long.Parse(Field("ERRS"), CultureInfo.InvariantCulture), load + " → " + Scenarios.Uptime());
+    }
+
+    /// <summary>utime + stime of <paramref name="pid"/>, in clock ticks (fields 14 and 15 of /proc/PID/stat).</summary>
+    private static long CpuTicks(int pid)
+    {
+        string stat = File.ReadAllText($"/proc/{pid}/stat");
+        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+    }
+
+    private static int ClockTicks { get; } = int.Parse(RunCaptureAsync("getconf", ["CLK_TCK"]).GetAwaiter().GetResult().Trim(), CultureInfo.InvariantCulture);
+
+    private static Task<(int Exit, string Output)> RunCliAsync(Setup setup, string[] args) =>
+        Scenarios.RunCaptureAsync("dotnet", [setup.Cli, .. args, "--keyring", setup.BigLocation], setup.Storage.BaseAddress.ToString());
+
+    private static async Task<string> RunCaptureAsync(string file, string[] args) => (await Scenarios.RunCaptureAsync(file, args)).Output;
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static int Setting(string name, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), CultureInfo.InvariantCulture, out int value) ? value : fallback;
+
+    private static void Report(string line) => Scenarios.Report(line);
+
+    // Each wrk thread has its own Lua state: it reads the keys file once and starts at its own offset.
+    private const string RotateLua = """
+        local requests = {}
+        local next_index = 1
+        local threads = 0
+        function setup(thread)
+          threads = threads + 1
+          thread:set("offset", threads * 7919)
+        end
+        function init(args)
+          for line in io.lines(args[1]) do
+            requests[#requests + 1] = wrk.format("GET", "/things?key=" .. line)
+          end
+          next_index = (offset % #requests) + 1
+        end
+        function request()
+          local r = requests[next_index]
+          next_index = next_index % #requests + 1
+          return r
+        end
+        function done(summary, latency, requests)
+          local e = summary.errors
+          io.write(string.format("REQS %d\nP50 %d\nP99 %d\nNON2XX %d\nERRS %d\n", summary.requests,
+            latency:percentile(50), latency:percentile(99), e.status, e.connect + e.read + e.write + e.timeout))
+        end
+        """;
+
+    private sealed record WrkResult(long Requests, double PerSecond, double P50Ms, double P99Ms, double CpuMicrosecondsPerRequest, long Non2xx, long Errors, string Load)
+    {
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"requests={Requests} rps={PerSecond:F0} p50ms={P50Ms:F2} p99ms={P99Ms:F2} gatewayCpuUsPerRequest={CpuMicrosecondsPerRequest:F1} non2xx={Non2xx} errors={Errors} ({Load})");
+    }
+}

@@ -29,6 +29,7 @@ internal static class Processes
     {
         int duration = Setting("DURATION", 10);
         int rounds = Setting("ROUNDS", 3);
+        int cpuRounds = Setting("CPU_ROUNDS", rounds);
         int warmup = Setting("WARMUP", 15);
         string self = typeof(Processes).Assembly.Location;
         await using Child backend = await Child.StartAsync("dotnet", [self, "backend"], Path.Combine(setup.Work, "backend.log"), "BACKEND ");
@@ -54,7 +55,7 @@ internal static class Processes
         }
 
         // Goal: key check cost at 1 M vs 10 keys, as the gateway process's CPU per request. Interleaved, order alternating.
-        for (int round = 1; round <= rounds; round++)
+        for (int round = 1; round <= cpuRounds; round++)
         {
             foreach ((string name, Child gateway, string keys) in round % 2 == 1
                 ? new[] { ("10", small, smallKeys), ("1M", big, bigKeys) }
@@ -65,32 +66,70 @@ internal static class Processes
             }
         }
 
-        // Goal: p99 during a reload that changes one key vs steady state, on the 1 M gateway. Three windows a round:
-        // steady (no writer); control (the writer reads the keyring as a revoke does, `keys show`, but changes nothing);
-        // reload (`keys revoke`, one key every 2 s, each a manifest change the gateway picks up at its next poll).
-        // The control separates what the gateway's reload costs from what the writer's own CPU costs on these shared cores.
+        // Goal: p99 during a reload that changes one key vs steady state, on the 1 M gateway. Five windows a round, their
+        // order rotating from round to round: steady (no writer); cli-show / cli-revoke (the Release CLI started every 2 s,
+        // as a user runs it: `keys show ID` reads the keyring exactly as a revoke does but changes nothing, `keys revoke ID`
+        // changes one key, a manifest change the gateway picks up at its next poll); warm-show / warm-revoke (the same
+        // library calls from one long-lived writer process that read the keyring before the window). The show windows
+        // separate what the gateway's reload costs from what the writer's own CPU costs on these two shared cores.
         int spare = 0;
+        string[] windows = ["steady", "cli-show", "cli-revoke", "warm-show", "warm-revoke"];
         for (int round = 1; round <= rounds; round++)
         {
-            foreach (string window in new[] { "steady", "control", "reload" })
+            foreach (string window in Enumerable.Range(0, windows.Length).Select(i => windows[(i + round - 1) % windows.Length]))
             {
+                string action = window.EndsWith("revoke", StringComparison.Ordinal) ? "revoke" : "show";
                 var writes = new List<string>();
-                Func<CancellationToken, Task>? writer = window == "steady" ? null : async ct =>
+                Func<CancellationToken, Task>? writer = null;
+                Process? warm = null;
+                if (window.StartsWith("cli-", StringComparison.Ordinal))
                 {
-                    while (!ct.IsCancellationRequested)
+                    writer = async ct =>
                     {
-                        var started = Stopwatch.StartNew();
-                        string id = setup.Spare[spare++].Id;
-                        (int exit, string output) = await RunCliAsync(setup, window == "reload" ? ["keys", "revoke", id] : ["keys", "show", id]);
-                        writes.Add(string.Create(CultureInfo.InvariantCulture, $"{started.Elapsed.TotalSeconds:F2}s{(exit == 0 ? "" : " exit " + exit + ": " + output.Trim())}"));
-                        await Task.Delay(TimeSpan.FromSeconds(2) - started.Elapsed is { } rest && rest > TimeSpan.Zero ? rest : TimeSpan.Zero, ct)
-                            .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                        while (!ct.IsCancellationRequested)
+                        {
+                            var started = Stopwatch.StartNew();
+                            string id = setup.Spare[spare++].Id;
+                            (int exit, string output) = await RunCliAsync(setup, ["keys", action, id]);
+                            writes.Add(string.Create(CultureInfo.InvariantCulture, $"{started.Elapsed.TotalSeconds:F2}s{(exit == 0 ? "" : " exit " + exit + ": " + output.Trim())}"));
+                            await Task.Delay(TimeSpan.FromSeconds(2) - started.Elapsed is { } rest && rest > TimeSpan.Zero ? rest : TimeSpan.Zero, ct)
+                                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                        }
+                    };
+                }
+                else if (window.StartsWith("warm-", StringComparison.Ordinal))
+                {
+                    string ids = Path.Combine(setup.Work, $"ids-{round}-{window}.txt");
+                    await File.WriteAllLinesAsync(ids, setup.Spare.Skip(spare).Take((duration / 2) + 1).Select(s => s.Id));
+                    spare += (duration / 2) + 1;
+                    var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+                    foreach (string arg in (string[])[self, "writer", setup.Storage.BaseAddress.ToString(), setup.BigLocation, action, ids, duration.ToString(CultureInfo.InvariantCulture)])
+                    {
+                        start.ArgumentList.Add(arg);
                     }
-                };
+
+                    warm = Process.Start(start)!;
+                    string? ready = await warm.StandardOutput.ReadLineAsync();
+                    if (ready != "READY")
+                    {
+                        throw new InvalidOperationException("writer: " + ready + await warm.StandardError.ReadToEndAsync());
+                    }
+
+                    Process started = warm;
+                    writer = async _ =>
+                    {
+                        await started.StandardInput.WriteLineAsync("go");
+                        await started.StandardInput.FlushAsync();
+                        writes.Add((await started.StandardOutput.ReadToEndAsync()).Trim() + (await started.StandardError.ReadToEndAsync()).Trim());
+                        await started.WaitForExitAsync();
+                    };
+                }
+
                 _ = big.CountNewLines(ReloadLine);
                 WrkResult result = await WrkAsync(big, bigKeys, lua, duration, exclusive: true, writer);
                 int reloads = big.CountNewLines(ReloadLine);
-                Report($"RELOAD round={round} window={window} {result} reloadsSeen={reloads} writerRuns=[{string.Join(", ", writes)}]");
+                warm?.Dispose();
+                Report($"RELOAD round={round} window={window} {result} reloadsSeen={reloads} writer=[{string.Join(", ", writes)}]");
             }
         }
 
@@ -161,11 +200,13 @@ internal static class Processes
         await using ExclusiveHold? hold = exclusive ? await ExclusiveHold.TakeAsync() : null;
         string load = Scenarios.Uptime();
         long before = CpuTicks(gateway.Pid);
+        long stealBefore = StealTicks();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         Task wrk = RunCaptureAsync("wrk", ["-t2", "-c64", $"-d{seconds}s", "-s", lua, gateway.Address!.ToString(), "--", keys]);
         Task side = alongside?.Invoke(stop.Token) ?? Task.CompletedTask;
         string output = await (Task<string>)wrk;
         long after = CpuTicks(gateway.Pid);
+        long steal = StealTicks() - stealBefore;
         await side;
         string Field(string name) => output.Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal))?[(name.Length + 1)..].Trim()
             ?? throw new InvalidOperationException("wrk printed no " + name + ":\n" + output);
@@ -173,7 +214,7 @@ internal static class Processes
         double cpuSeconds = (after - before) / (double)ClockTicks;
         return new WrkResult(requests, requests / (double)seconds, long.Parse(Field("P50"), CultureInfo.InvariantCulture) / 1000.0,
             long.Parse(Field("P99"), CultureInfo.InvariantCulture) / 1000.0, cpuSeconds * 1e6 / requests, long.Parse(Field("NON2XX"), CultureInfo.InvariantCulture),
-            long.Parse(Field("ERRS"), CultureInfo.InvariantCulture), load + " → " + Scenarios.Uptime());
+            long.Parse(Field("ERRS"), CultureInfo.InvariantCulture), 100.0 * steal / ClockTicks / seconds / Environment.ProcessorCount, load + " → " + Scenarios.Uptime());
     }
 
     /// <summary>utime + stime of <paramref name="pid"/>, in clock ticks (fields 14 and 15 of /proc/PID/stat).</summary>
@@ -183,6 +224,9 @@ internal static class Processes
         string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
     }
+
+    /// <summary>CPU time the hypervisor gave to others while this VM wanted it (the steal column of /proc/stat), in clock ticks.</summary>
+    private static long StealTicks() => long.Parse(File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[8], CultureInfo.InvariantCulture);
 
     private static int ClockTicks { get; } = int.Parse(RunCaptureAsync("getconf", ["CLK_TCK"]).GetAwaiter().GetResult().Trim(), CultureInfo.InvariantCulture);
 
@@ -230,9 +274,9 @@ internal static class Processes
         end
         """;
 
-    private sealed record WrkResult(long Requests, double PerSecond, double P50Ms, double P99Ms, double CpuMicrosecondsPerRequest, long Non2xx, long Errors, string Load)
+    private sealed record WrkResult(long Requests, double PerSecond, double P50Ms, double P99Ms, double CpuMicrosecondsPerRequest, long Non2xx, long Errors, double StealPercent, string Load)
     {
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"requests={Requests} rps={PerSecond:F0} p50ms={P50Ms:F2} p99ms={P99Ms:F2} gatewayCpuUsPerRequest={CpuMicrosecondsPerRequest:F1} non2xx={Non2xx} errors={Errors} ({Load})");
+            $"requests={Requests} rps={PerSecond:F0} p50ms={P50Ms:F2} p99ms={P99Ms:F2} gatewayCpuUsPerRequest={CpuMicrosecondsPerRequest:F1} non2xx={Non2xx} errors={Errors} steal={StealPercent:F1}% ({Load})");
     }
 }

@@ -100,8 +100,8 @@ internal static class Processes
                 else if (window.StartsWith("warm-", StringComparison.Ordinal))
                 {
                     string ids = Path.Combine(setup.Work, $"ids-{round}-{window}.txt");
-                    await File.WriteAllLinesAsync(ids, setup.Spare.Skip(spare).Take((duration / 2) + 1).Select(s => s.Id));
-                    spare += (duration / 2) + 1;
+                    await File.WriteAllLinesAsync(ids, setup.Spare.Skip(spare).Take((duration / 2) + 2).Select(s => s.Id));
+                    spare += (duration / 2) + 2;
                     var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
                     foreach (string arg in (string[])[self, "writer", setup.Storage.BaseAddress.ToString(), setup.BigLocation, action, ids, duration.ToString(CultureInfo.InvariantCulture)])
                     {

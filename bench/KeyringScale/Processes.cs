@@ -99,30 +99,8 @@ internal static class Processes
                 }
                 else if (window.StartsWith("warm-", StringComparison.Ordinal))
                 {
-                    string ids = Path.Combine(setup.Work, $"ids-{round}-{window}.txt");
-                    await File.WriteAllLinesAsync(ids, setup.Spare.Skip(spare).Take((duration / 2) + 2).Select(s => s.Id));
+                    (warm, writer) = await StartWarmWriterAsync(setup, action, Path.Combine(setup.Work, $"ids-{round}-{window}.txt"), spare, duration, writes);
                     spare += (duration / 2) + 2;
-                    var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-                    foreach (string arg in (string[])[self, "writer", setup.Storage.BaseAddress.ToString(), setup.BigLocation, action, ids, duration.ToString(CultureInfo.InvariantCulture)])
-                    {
-                        start.ArgumentList.Add(arg);
-                    }
-
-                    warm = Process.Start(start)!;
-                    string? ready = await warm.StandardOutput.ReadLineAsync();
-                    if (ready != "READY")
-                    {
-                        throw new InvalidOperationException("writer: " + ready + await warm.StandardError.ReadToEndAsync());
-                    }
-
-                    Process started = warm;
-                    writer = async _ =>
-                    {
-                        await started.StandardInput.WriteLineAsync("go");
-                        await started.StandardInput.FlushAsync();
-                        writes.Add((await started.StandardOutput.ReadToEndAsync()).Trim() + (await started.StandardError.ReadToEndAsync()).Trim());
-                        await started.WaitForExitAsync();
-                    };
                 }
 
                 _ = big.CountNewLines(ReloadLine);
@@ -130,6 +108,38 @@ internal static class Processes
                 int reloads = big.CountNewLines(ReloadLine);
                 warm?.Dispose();
                 Report($"RELOAD round={round} window={window} {result} reloadsSeen={reloads} writer=[{string.Join(", ", writes)}]");
+            }
+        }
+
+        // What one reload costs the gateway's process: its CPU over a window with no traffic (polls answered 304) vs one in
+        // which the warm writer changes a key every 2 s. Per-thread schedstat (nanoseconds), summed over the process's threads.
+        for (int round = 1; round <= 2; round++)
+        {
+            int seconds = 2 * duration;
+            double idle;
+            await using (await ExclusiveHold.TakeAsync())
+            {
+                double before = CpuNanoseconds(big.Pid);
+                await Task.Delay(TimeSpan.FromSeconds(seconds));
+                idle = CpuNanoseconds(big.Pid) - before;
+            }
+
+            var writes = new List<string>();
+            (Process warm, Func<CancellationToken, Task> writer) = await StartWarmWriterAsync(setup, "revoke", Path.Combine(setup.Work, $"ids-idle-{round}.txt"), spare, seconds, writes);
+            spare += (seconds / 2) + 2;
+            using (warm)
+            {
+                await using (await ExclusiveHold.TakeAsync())
+                {
+                    _ = big.CountNewLines(ReloadLine);
+                    double before = CpuNanoseconds(big.Pid);
+                    await writer(default);
+                    await Task.Delay(TimeSpan.FromSeconds(1));
+                    double reloading = CpuNanoseconds(big.Pid) - before;
+                    int reloads = big.CountNewLines(ReloadLine);
+                    Report(string.Create(CultureInfo.InvariantCulture,
+                        $"RELOADCPU round={round} idleMs={idle / 1e6:F1} over {seconds}s; withReloadsMs={reloading / 1e6:F1} over {seconds + 1}s; reloadsSeen={reloads}; perReloadMs={(reloading - (idle * (seconds + 1) / seconds)) / 1e6 / Math.Max(reloads, 1):F2} ({Scenarios.Uptime()}) writer=[{string.Join(", ", writes)}]"));
+                }
             }
         }
 
@@ -216,6 +226,48 @@ internal static class Processes
             long.Parse(Field("P99"), CultureInfo.InvariantCulture) / 1000.0, cpuSeconds * 1e6 / requests, long.Parse(Field("NON2XX"), CultureInfo.InvariantCulture),
             long.Parse(Field("ERRS"), CultureInfo.InvariantCulture), 100.0 * steal / ClockTicks / seconds / Environment.ProcessorCount, load + " → " + Scenarios.Uptime());
     }
+
+    /// <summary>A warm writer child that has read the keyring; the function starts its window and waits for it to finish.</summary>
+    private static async Task<(Process Warm, Func<CancellationToken, Task> Writer)> StartWarmWriterAsync(
+        Setup setup, string action, string idsFile, int spare, int seconds, List<string> writes)
+    {
+        await File.WriteAllLinesAsync(idsFile, setup.Spare.Skip(spare).Take((seconds / 2) + 2).Select(s => s.Id));
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in (string[])[typeof(Processes).Assembly.Location, "writer", setup.Storage.BaseAddress.ToString(), setup.BigLocation, action, idsFile, seconds.ToString(CultureInfo.InvariantCulture)])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        Process warm = Process.Start(start)!;
+        string? ready = await warm.StandardOutput.ReadLineAsync();
+        if (ready != "READY")
+        {
+            throw new InvalidOperationException("writer: " + ready + await warm.StandardError.ReadToEndAsync());
+        }
+
+        return (warm, async _ =>
+        {
+            await warm.StandardInput.WriteLineAsync("go");
+            await warm.StandardInput.FlushAsync();
+            Task<string> error = warm.StandardError.ReadToEndAsync();
+            writes.Add((await warm.StandardOutput.ReadToEndAsync()).Trim() + (await error).Trim());
+            await warm.WaitForExitAsync();
+        });
+    }
+
+    /// <summary>CPU time of every thread of <paramref name="pid"/> in nanoseconds (first field of /proc/PID/task/*/schedstat).</summary>
+    private static double CpuNanoseconds(int pid) =>
+        Directory.EnumerateDirectories($"/proc/{pid}/task").Sum(task =>
+        {
+            try
+            {
+                return double.Parse(File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ')[0], CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+                return 0; // the thread exited
+            }
+        });
 
     /// <summary>utime + stime of <paramref name="pid"/>, in clock ticks (fields 14 and 15 of /proc/PID/stat).</summary>
     private static long CpuTicks(int pid)

@@ -55,14 +55,38 @@ internal static class Processes
         }
 
         // Goal: key check cost at 1 M vs 10 keys, as the gateway process's CPU per request. Interleaved, order alternating.
-        for (int round = 1; round <= cpuRounds; round++)
+        // Twice: as is (the gateway, wrk and the backend share both cores) and pinned (the gateway alone on core 0, wrk
+        // and the backend on core 1), which takes away most of the scheduling noise between the three.
+        foreach (bool pinned in new[] { false, true })
         {
-            foreach ((string name, Child gateway, string keys) in round % 2 == 1
-                ? new[] { ("10", small, smallKeys), ("1M", big, bigKeys) }
-                : new[] { ("1M", big, bigKeys), ("10", small, smallKeys) })
+            if (pinned)
             {
-                WrkResult result = await WrkAsync(gateway, keys, lua, duration, exclusive: true);
-                Report($"CPU round={round} keyring={name} {result}");
+                await PinAsync(backend.Pid, "1");
+            }
+
+            for (int round = 1; round <= cpuRounds; round++)
+            {
+                foreach ((string name, Child gateway, string keys) in round % 2 == 1
+                    ? new[] { ("10", small, smallKeys), ("1M", big, bigKeys) }
+                    : new[] { ("1M", big, bigKeys), ("10", small, smallKeys) })
+                {
+                    if (pinned)
+                    {
+                        await PinAsync(gateway.Pid, "0");
+                    }
+
+                    WrkResult result = await WrkAsync(gateway, keys, lua, duration, exclusive: true, pinWrk: pinned);
+                    Report($"CPU{(pinned ? "-PINNED" : "")} round={round} keyring={name} {result}");
+                    if (pinned)
+                    {
+                        await PinAsync(gateway.Pid, "0,1");
+                    }
+                }
+            }
+
+            if (pinned)
+            {
+                await PinAsync(backend.Pid, "0,1");
             }
         }
 
@@ -205,14 +229,26 @@ internal static class Processes
         }
     }
 
-    private static async Task<WrkResult> WrkAsync(Child gateway, string keys, string lua, int seconds, bool exclusive, Func<CancellationToken, Task>? alongside = null)
+    /// <summary>Sets the CPU affinity of every thread of <paramref name="pid"/> (taskset -a).</summary>
+    private static async Task PinAsync(int pid, string cpus)
+    {
+        (int exit, string output) = await Scenarios.RunCaptureAsync("taskset", ["-a", "-p", "-c", cpus, pid.ToString(CultureInfo.InvariantCulture)]);
+        if (exit != 0)
+        {
+            throw new InvalidOperationException("taskset: " + output);
+        }
+    }
+
+    private static async Task<WrkResult> WrkAsync(
+        Child gateway, string keys, string lua, int seconds, bool exclusive, Func<CancellationToken, Task>? alongside = null, bool pinWrk = false)
     {
         await using ExclusiveHold? hold = exclusive ? await ExclusiveHold.TakeAsync() : null;
         string load = Scenarios.Uptime();
         long before = CpuTicks(gateway.Pid);
         long stealBefore = StealTicks();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-        Task wrk = RunCaptureAsync("wrk", ["-t2", "-c64", $"-d{seconds}s", "-s", lua, gateway.Address!.ToString(), "--", keys]);
+        string[] wrkArgs = ["-t2", "-c64", $"-d{seconds}s", "-s", lua, gateway.Address!.ToString(), "--", keys];
+        Task wrk = pinWrk ? RunCaptureAsync("taskset", ["-c", "1", "wrk", .. wrkArgs]) : RunCaptureAsync("wrk", wrkArgs);
         Task side = alongside?.Invoke(stop.Token) ?? Task.CompletedTask;
         string output = await (Task<string>)wrk;
         long after = CpuTicks(gateway.Pid);

@@ -167,6 +167,34 @@ internal static class Processes
             }
         }
 
+        // The same goal at a fixed rate: c64 paced by wrk to about RATE requests/s in all (each connection waits a random
+        // 0..2·64/RATE s between requests, as bench/run's fixed-rate run), far from saturation, so p99 is the path's own
+        // latency rather than a queue's, and a pause in request handling during a reload would stand out.
+        int rate = Setting("RATE", 4000);
+        string paced = Path.Combine(setup.Work, "rotate-paced.lua");
+        await File.WriteAllTextAsync(paced, RotateLua + $"\nfunction delay() return math.random(0, {2 * 64 * 1000 / rate}) end\n");
+        string[] pacedWindows = ["steady", "warm-show", "warm-revoke"];
+        for (int round = 1; round <= rounds; round++)
+        {
+            foreach (string window in Enumerable.Range(0, pacedWindows.Length).Select(i => pacedWindows[(i + round - 1) % pacedWindows.Length]))
+            {
+                var writes = new List<string>();
+                Process? warm = null;
+                Func<CancellationToken, Task>? writer = null;
+                if (window != "steady")
+                {
+                    (warm, writer) = await StartWarmWriterAsync(setup, window == "warm-revoke" ? "revoke" : "show", Path.Combine(setup.Work, $"ids-paced-{round}-{window}.txt"), spare, duration, writes);
+                    spare += (duration / 2) + 2;
+                }
+
+                _ = big.CountNewLines(ReloadLine);
+                WrkResult result = await WrkAsync(big, bigKeys, paced, duration, exclusive: true, writer);
+                int reloads = big.CountNewLines(ReloadLine);
+                warm?.Dispose();
+                Report($"PACED rate={rate} round={round} window={window} {result} reloadsSeen={reloads} writer=[{string.Join(", ", writes)}]");
+            }
+        }
+
         // Goal: one revocation → refused, from the CLI's exit (its manifest write returned just before).
         using var client = new HttpClient { BaseAddress = big.Address, Timeout = TimeSpan.FromSeconds(10) };
         for (int run = 0; run < 5; run++)
@@ -259,7 +287,7 @@ internal static class Processes
         long requests = long.Parse(Field("REQS"), CultureInfo.InvariantCulture);
         double cpuSeconds = (after - before) / (double)ClockTicks;
         return new WrkResult(requests, requests / (double)seconds, long.Parse(Field("P50"), CultureInfo.InvariantCulture) / 1000.0,
-            long.Parse(Field("P99"), CultureInfo.InvariantCulture) / 1000.0, cpuSeconds * 1e6 / requests, long.Parse(Field("NON2XX"), CultureInfo.InvariantCulture),
+            long.Parse(Field("P99"), CultureInfo.InvariantCulture) / 1000.0, long.Parse(Field("P999"), CultureInfo.InvariantCulture) / 1000.0, cpuSeconds * 1e6 / requests, long.Parse(Field("NON2XX"), CultureInfo.InvariantCulture),
             long.Parse(Field("ERRS"), CultureInfo.InvariantCulture), 100.0 * steal / ClockTicks / seconds / Environment.ProcessorCount, load + " → " + Scenarios.Uptime());
     }
 
@@ -357,14 +385,14 @@ internal static class Processes
         end
         function done(summary, latency, requests)
           local e = summary.errors
-          io.write(string.format("REQS %d\nP50 %d\nP99 %d\nNON2XX %d\nERRS %d\n", summary.requests,
-            latency:percentile(50), latency:percentile(99), e.status, e.connect + e.read + e.write + e.timeout))
+          io.write(string.format("REQS %d\nP50 %d\nP99 %d\nP999 %d\nNON2XX %d\nERRS %d\n", summary.requests,
+            latency:percentile(50), latency:percentile(99), latency:percentile(99.9), e.status, e.connect + e.read + e.write + e.timeout))
         end
         """;
 
-    private sealed record WrkResult(long Requests, double PerSecond, double P50Ms, double P99Ms, double CpuMicrosecondsPerRequest, long Non2xx, long Errors, double StealPercent, string Load)
+    private sealed record WrkResult(long Requests, double PerSecond, double P50Ms, double P99Ms, double P999Ms, double CpuMicrosecondsPerRequest, long Non2xx, long Errors, double StealPercent, string Load)
     {
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"requests={Requests} rps={PerSecond:F0} p50ms={P50Ms:F2} p99ms={P99Ms:F2} gatewayCpuUsPerRequest={CpuMicrosecondsPerRequest:F1} non2xx={Non2xx} errors={Errors} steal={StealPercent:F1}% ({Load})");
+            $"requests={Requests} rps={PerSecond:F0} p50ms={P50Ms:F2} p99ms={P99Ms:F2} p999ms={P999Ms:F2} gatewayCpuUsPerRequest={CpuMicrosecondsPerRequest:F1} non2xx={Non2xx} errors={Errors} steal={StealPercent:F1}% ({Load})");
     }
 }

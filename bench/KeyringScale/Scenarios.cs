@@ -66,11 +66,11 @@ internal static class Scenarios
         List<(string Id, string Key)> spare = [];
         await using (var keysOut = new StreamWriter(keysFile))
         {
-            foreach (string line in File.ReadLines(output).Take(Math.Min(count, 100_000 + 200)))
+            foreach (string line in File.ReadLines(output).Take(Math.Min(count, 100_000 + 400)))
             {
                 JsonElement imported = JsonDocument.Parse(line).RootElement;
                 string key = imported.GetProperty("key").GetString()!;
-                if (sample.Count < Math.Min(100_000, count - 200))
+                if (sample.Count < Math.Min(100_000, count - 400))
                 {
                     sample.Add(key);
                     await keysOut.WriteLineAsync(key);

@@ -57,4 +57,13 @@ internal static class Children
 
         return 0;
     }
+
+    /// <summary>The backend the gateway forwards to, in its own process: answers "ok"; prints its URL, runs until killed.</summary>
+    public static async Task<int> BackendAsync()
+    {
+        await using WebApplication backend = await Scenarios.StartBackendAsync();
+        Console.WriteLine("BACKEND " + Scenarios.AddressOf(backend));
+        await Task.Delay(Timeout.Infinite);
+        return 0;
+    }
 }

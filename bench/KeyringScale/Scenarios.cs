@@ -43,9 +43,16 @@ internal static class Scenarios
         string output = Path.Combine(work, "imported.jsonl");
         string cli = Path.Combine(root, "tools", "Cli", "bin", "Release", "net10.0", "portcullis.dll");
         Report($"import: starting ({Uptime()})");
-        var clock = Stopwatch.StartNew();
-        (int exit, string error) = await RunAsync("dotnet", [cli, "keys", "import", input, "--keyring", Big, "--json"], url, output);
-        double importSeconds = clock.Elapsed.TotalSeconds;
+        int exit;
+        string error;
+        double importSeconds;
+        await using (await ExclusiveHold.TakeAsync())
+        {
+            var clock = Stopwatch.StartNew();
+            (exit, error) = await RunAsync("dotnet", [cli, "keys", "import", input, "--keyring", Big, "--json"], url, output);
+            importSeconds = clock.Elapsed.TotalSeconds;
+        }
+
         if (exit != 0)
         {
             Report("import failed: " + error);
@@ -53,15 +60,25 @@ internal static class Scenarios
         }
 
         Report(string.Create(CultureInfo.InvariantCulture, $"IMPORT keys={count} seconds={importSeconds:F1} objects={storage.Names(Bucket).Count} ({Uptime()})"));
+        // The first 100,000 keys are the load's rotation; the next ones are revoked (or shown) by the writer, never requested by the load.
         string keysFile = Path.Combine(work, "keys.txt");
         List<string> sample = [];
+        List<(string Id, string Key)> spare = [];
         await using (var keysOut = new StreamWriter(keysFile))
         {
-            foreach (string line in File.ReadLines(output).Take(100_000))
+            foreach (string line in File.ReadLines(output).Take(Math.Min(count, 100_000 + 400)))
             {
-                string key = JsonDocument.Parse(line).RootElement.GetProperty("key").GetString()!;
-                sample.Add(key);
-                await keysOut.WriteLineAsync(key);
+                JsonElement imported = JsonDocument.Parse(line).RootElement;
+                string key = imported.GetProperty("key").GetString()!;
+                if (sample.Count < Math.Min(100_000, count - 400))
+                {
+                    sample.Add(key);
+                    await keysOut.WriteLineAsync(key);
+                }
+                else
+                {
+                    spare.Add((imported.GetProperty("id").GetString()!, key));
+                }
             }
         }
 
@@ -72,117 +89,35 @@ internal static class Scenarios
         string self = typeof(Scenarios).Assembly.Location;
         for (int run = 0; run < 3; run++)
         {
-            (int loadExit, string loadOut) = await RunCaptureAsync("dotnet", [self, "load", url, Big]);
-            Report($"{loadOut.Trim()} exit={loadExit} ({Uptime()})");
+            await using (await ExclusiveHold.TakeAsync())
+            {
+                string load = Uptime();
+                (int loadExit, string loadOut) = await RunCaptureAsync("dotnet", [self, "load", url, Big]);
+                Report($"{loadOut.Trim()} exit={loadExit} ({load} → {Uptime()})");
+            }
         }
 
-        (int checkExit, string checkOut) = await RunCaptureAsync("dotnet", [self, "check", url, Big, Small, keysFile]);
-        Report($"{checkOut.Trim()} exit={checkExit} ({Uptime()})");
+        await using (await ExclusiveHold.TakeAsync())
+        {
+            string load = Uptime();
+            (int checkExit, string checkOut) = await RunCaptureAsync("dotnet", [self, "check", url, Big, Small, keysFile]);
+            Report($"{checkOut.Trim()} exit={checkExit} ({load} → {Uptime()})");
+        }
 
-        await GatewayScenariosAsync(storage, work, sample);
-        Directory.Delete(work, recursive: true);
+        string gateway = Environment.GetEnvironmentVariable("GATEWAY") is { Length: > 0 } published
+            ? Path.GetFullPath(published)
+            : Path.Combine(root, "functions", "Gateway", "bin", "Release", "net10.0", "Portcullis.Gateway.dll");
+        await Processes.RunAsync(new Processes.Setup(storage, work, cli, gateway, Big, Small, sample, SmallKeys, spare));
+        if (Environment.GetEnvironmentVariable("KEEP") is not "1")
+        {
+            Directory.Delete(work, recursive: true);
+        }
+        else
+        {
+            Report("kept: " + work);
+        }
+
         return 0;
-    }
-
-    private static async Task GatewayScenariosAsync(FakeCloudStorage storage, string work, List<string> sample)
-    {
-        await using WebApplication backend = await StartBackendAsync();
-        string backendUrl = AddressOf(backend);
-        string config = Path.Combine(work, "openapi.yaml");
-        await File.WriteAllTextAsync(config, Config(backendUrl));
-
-        var bigStore = new StorageKeyringStore(CloudStorage.CreateClient(storage.BaseAddress), StorageLocation.Parse(Big));
-        foreach ((string name, string location, string[] keys) in new[] { ("10", Small, SmallKeys), ("1M", Big, sample.Take(10_000).ToArray()) })
-        {
-            await using WebApplication gateway = await StartGatewayAsync(config, location, storage.BaseAddress);
-            Uri address = new(gateway.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
-            await LoadAsync(address, keys, TimeSpan.FromSeconds(3), null);
-            LoadResult steady = await LoadAsync(address, keys, TimeSpan.FromSeconds(10), null);
-            Report($"STEADY keyring={name} {steady} ({Uptime()})");
-            if (name != "1M")
-            {
-                continue;
-            }
-
-            // The writer lives in this process too: load its shards before the measured window, so a change costs it a manifest read.
-            await bigStore.ReadAsync(default);
-
-            // p99 while one key changes every 2 s (each a reload that reads only the manifest).
-            int changed = sample.Count / 2;
-            LoadResult reloading = await LoadAsync(address, keys, TimeSpan.FromSeconds(10), async ct =>
-            {
-                while (!ct.IsCancellationRequested)
-                {
-                    string id = Keyring.NewRecord(sample[changed++], "x", DateTimeOffset.UtcNow).Id;
-                    await bigStore.EditAsync(edit => { edit.Put(edit.FindById(id)! with { Revoked = DateTimeOffset.UtcNow }); return 0; }, default);
-                    await Task.Delay(2000, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                }
-            });
-            Report($"RELOADING keyring={name} {reloading} ({Uptime()})");
-
-            // Revocation → refused, measured from the moment the writer's manifest write returned.
-            using var client = new HttpClient { BaseAddress = address };
-            for (int run = 0; run < 5; run++)
-            {
-                string key = sample[(sample.Count * 3 / 4) + run];
-                string id = Keyring.NewRecord(key, "x", DateTimeOffset.UtcNow).Id;
-                await bigStore.EditAsync(edit => { edit.Put(edit.FindById(id)! with { Revoked = DateTimeOffset.UtcNow }); return 0; }, default);
-                var since = Stopwatch.StartNew();
-                while ((await client.GetAsync("/things?key=" + key)).StatusCode == System.Net.HttpStatusCode.OK && since.Elapsed < TimeSpan.FromSeconds(30))
-                {
-                    await Task.Delay(20);
-                }
-
-                Report(string.Create(CultureInfo.InvariantCulture, $"REVOKE run={run} refusedAfterSeconds={since.Elapsed.TotalSeconds:F2} pollSeconds={s_poll.TotalSeconds} ({Uptime()})"));
-                await Task.Delay(Random.Shared.Next(0, 2000));
-            }
-        }
-    }
-
-    private static async Task<LoadResult> LoadAsync(Uri address, string[] keys, TimeSpan duration, Func<CancellationToken, Task>? alongside)
-    {
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
-        using var client = new HttpClient(handler) { BaseAddress = address };
-        using var stop = new CancellationTokenSource(duration);
-        TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        var latencies = new List<double>[64];
-        int errors = 0;
-        Task side = alongside?.Invoke(stop.Token) ?? Task.CompletedTask;
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, 64).Select(w => Task.Run(async () =>
-        {
-            var mine = latencies[w] = new List<double>(100_000);
-            int i = w;
-            while (!stop.IsCancellationRequested)
-            {
-                long start = Stopwatch.GetTimestamp();
-                using HttpResponseMessage response = await client.GetAsync("/things?key=" + keys[i++ % keys.Length]);
-                await response.Content.ReadAsByteArrayAsync();
-                mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-                if (response.StatusCode != System.Net.HttpStatusCode.OK && response.StatusCode != System.Net.HttpStatusCode.BadRequest)
-                {
-                    Interlocked.Increment(ref errors);
-                }
-            }
-        })));
-        double seconds = clock.Elapsed.TotalSeconds;
-        await side;
-        double[] all = latencies.SelectMany(l => l).Order().ToArray();
-        double cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds;
-        return new LoadResult(all.Length, all.Length / seconds, all[all.Length / 2], all[(int)(all.Length * 0.99)], cpuMs * 1000 / all.Length, errors);
-    }
-
-    private static async Task<WebApplication> StartGatewayAsync(string config, string keys, Uri storage)
-    {
-        string[] args =
-        [
-            "--PORT", "0", "--PORTCULLIS_BIND", "loopback", "--PORTCULLIS_CONFIG", config, "--PORTCULLIS_KEYS", keys,
-            "--PORTCULLIS_STORAGE_URL", storage.ToString(), "--PORTCULLIS_POLL_SECONDS", s_poll.TotalSeconds.ToString(CultureInfo.InvariantCulture),
-            "--PORTCULLIS_BACKEND_AUTH", "off", "--Logging:LogLevel:Default", "Warning",
-        ];
-        WebApplication app = GatewayApp.Build(args, out IReadOnlyList<string> errors) ?? throw new InvalidOperationException(string.Join("\n", errors));
-        await app.StartAsync();
-        return app;
     }
 
     public static string Config(string backendUrl) => $$"""
@@ -226,10 +161,15 @@ internal static class Scenarios
         return (process.ExitCode, error);
     }
 
-    private static async Task<(int Exit, string Output)> RunCaptureAsync(string file, string[] args)
+    public static async Task<(int Exit, string Output)> RunCaptureAsync(string file, string[] args, string? storageUrl = null)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         args.ToList().ForEach(start.ArgumentList.Add);
+        if (storageUrl is not null)
+        {
+            start.Environment[CloudStorage.UrlSetting] = storageUrl;
+        }
+
         using Process process = Process.Start(start)!;
         Task<string> error = process.StandardError.ReadToEndAsync();
         string output = await process.StandardOutput.ReadToEndAsync();
@@ -237,9 +177,9 @@ internal static class Scenarios
         return (process.ExitCode, output + await error);
     }
 
-    private static string Uptime() => File.Exists("/proc/loadavg") ? "load " + string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "load ?";
+    public static string Uptime() => File.Exists("/proc/loadavg") ? "load " + string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "load ?";
 
-    private static void Report(string line) => Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {line}");
+    public static void Report(string line) => Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {line}");
 
     private static string RepositoryRoot()
     {
@@ -252,11 +192,5 @@ internal static class Scenarios
         }
 
         throw new InvalidOperationException("Functions.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    private sealed record LoadResult(int Requests, double PerSecond, double P50Ms, double P99Ms, double CpuMicrosecondsPerRequest, int Errors)
-    {
-        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"requests={Requests} rps={PerSecond:F0} p50ms={P50Ms:F2} p99ms={P99Ms:F2} processCpuUsPerRequest={CpuMicrosecondsPerRequest:F0} errors={Errors}");
     }
 }

@@ -30,6 +30,10 @@ public sealed class KeyringManifest
     [JsonPropertyName("journal")]
     public List<KeyRecordDocument> Journal { get; set; } = [];
 
+    /// <summary>Shard objects replaced by a compaction, waiting to be deleted (readers ignore this list).</summary>
+    [JsonPropertyName("retired")]
+    public List<RetiredShard> Retired { get; set; } = [];
+
     /// <summary>When this manifest was written.</summary>
     [JsonPropertyName("updated")]
     public DateTimeOffset Updated { get; set; }

@@ -15,9 +15,17 @@ namespace Portcullis.GoogleCloud.Storage;
 /// rewritten as new objects (create-only, unique names) before the manifest that names them. A
 /// writer that loses the race reads again and re-applies its change; a writer that dies before
 /// the manifest write leaves only unreferenced shard objects, which no reader ever loads.
+/// Shards a compaction replaces are listed in the manifest as retired and deleted by a later write
+/// once <see cref="RetireAfter"/> has passed since the manifest that stopped naming them.
 /// </summary>
-public sealed class StorageKeyringStore(StorageClient client, StorageLocation location) : IKeyringEditor
+public sealed class StorageKeyringStore(StorageClient client, StorageLocation location, TimeProvider? time = null) : IKeyringEditor
 {
+    /// <summary>
+    /// How long a replaced shard is kept: a reader that fetched the manifest just before the
+    /// replacement downloads the shards it names within one call timeout (30 s); this leaves a wide margin.
+    /// </summary>
+    public static readonly TimeSpan RetireAfter = TimeSpan.FromMinutes(10);
+
     /// <summary>Journal entries kept in the manifest before they are folded into the shards.</summary>
     public const int JournalLimit = 256;
 
@@ -25,6 +33,7 @@ public sealed class StorageKeyringStore(StorageClient client, StorageLocation lo
     public const int ShardTarget = 4096;
 
     private readonly StorageKeyringReader _reader = new(client, location);
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     /// <inheritdoc />
     public string Location => location.ToString();
@@ -78,10 +87,49 @@ public sealed class StorageKeyringStore(StorageClient client, StorageLocation lo
             ? new KeyringManifest { ShardBits = snapshot.Index.ShardBits, Shards = snapshot.Manifest.Shards }
             : await CompactAsync(snapshot, journal, cancellationToken).ConfigureAwait(false);
         manifest.Format = KeyringManifest.CurrentFormat;
-        manifest.Updated = DateTimeOffset.UtcNow;
+        manifest.Updated = _time.GetUtcNow();
         manifest.Journal = manifest.Shards == snapshot.Manifest.Shards ? journal.Values.Select(Keyring.ToDocument).ToList() : [];
+        manifest.Retired = await RetireAsync(snapshot.Manifest, manifest, cancellationToken).ConfigureAwait(false);
         byte[] body = JsonSerializer.SerializeToUtf8Bytes(manifest, StorageJsonContext.Default.KeyringManifest);
         return await StorageCalls.TryUploadAsync(client, location.Bucket, _reader.ManifestName, "application/json", body, snapshot.Generation, cancellationToken).ConfigureAwait(false) is not null;
+    }
+
+    /// <summary>
+    /// The retired list of the manifest about to be written: the previous one's, plus the shards this
+    /// write stops naming, minus those retired at least <see cref="RetireAfter"/> ago, which are deleted
+    /// now. Deleting before the manifest write is safe: no manifest written since their retirement names
+    /// them, and a write that then loses the race leaves them listed, so a later write finds them gone.
+    /// Best effort: an object that cannot be deleted stays listed for the next write.
+    /// </summary>
+    private async Task<List<RetiredShard>> RetireAsync(KeyringManifest previous, KeyringManifest next, CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = next.Updated;
+        var named = next.Shards.Select(s => (s.Object, s.Generation)).ToHashSet();
+        var retired = previous.Retired.Where(r => !named.Contains((r.Object, r.Generation))).ToList();
+        retired.AddRange(previous.Shards
+            .Where(s => !named.Contains((s.Object, s.Generation)))
+            .Select(s => new RetiredShard { Object = s.Object, Generation = s.Generation, Retired = now }));
+
+        // Only this keyring's own shard objects are ever deleted, whatever a manifest lists.
+        string shards = location.Prefix + "shards/";
+        var due = retired.Where(r => now - r.Retired >= RetireAfter && r.Object.StartsWith(shards, StringComparison.Ordinal)).ToList();
+        var kept = new List<RetiredShard>();
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (r, ct) =>
+        {
+            try
+            {
+                await StorageCalls.DeleteAsync(client, location.Bucket, r.Object, r.Generation, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is Google.GoogleApiException or HttpRequestException or IOException
+                || (e is OperationCanceledException && !ct.IsCancellationRequested))
+            {
+                lock (kept)
+                {
+                    kept.Add(r);
+                }
+            }
+        }).ConfigureAwait(false);
+        return retired.Where(r => !due.Contains(r) || kept.Contains(r)).ToList();
     }
 
     /// <summary>Folds the journal into the shards it touches (all of them when the shard count changes) and uploads those as new objects.</summary>

@@ -26,11 +26,14 @@ internal sealed class LineBatcher : IDisposable
     private readonly ThreadLocal<ThreadBuffer> _local;
     private readonly Lock _registry = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _wake = new(0);
     private readonly Task _writer;
     private ThreadBuffer[] _buffers = [];
     private volatile bool _stopped;
     private long _pendingBytes;
     private long _dropped;
+    private int _sleeping;
+    private long _reported;
 
     /// <summary>Starts the writer on <paramref name="output"/>; <paramref name="droppedLine"/> is the line that reports N dropped lines.</summary>
     public LineBatcher(Stream output, Func<long, byte[]> droppedLine)
@@ -57,6 +60,7 @@ internal sealed class LineBatcher : IDisposable
                 if (!_stopped)
                 {
                     buffer.Pending.Write(line);
+                    WakeWriter();
                     return;
                 }
             }
@@ -72,7 +76,42 @@ internal sealed class LineBatcher : IDisposable
         _stop.Cancel();
         _writer.GetAwaiter().GetResult();
         _stop.Dispose();
+        _wake.Dispose();
         // _local is left to its finalizer: a late log call from another thread must find it alive.
+    }
+
+    /// <summary>
+    /// Returns when a line is waiting: at once if one is, otherwise when the next one is appended,
+    /// so an idle process does not wake 50 times a second for nothing (CPU that instance-based
+    /// billing charges, and wake-ups that request-based billing throttles anyway).
+    /// </summary>
+    private async Task WhenLinesAsync()
+    {
+        // Announce the sleep, then look: a line appended after the look sees the announcement (both
+        // sides use full fences), so it cannot be missed. A spare release only costs one early loop.
+        Interlocked.Exchange(ref _sleeping, 1);
+        if (Interlocked.Read(ref _pendingBytes) > 0 || Interlocked.Read(ref _dropped) != _reported)
+        {
+            Interlocked.Exchange(ref _sleeping, 0);
+            return;
+        }
+
+        await _wake.WaitAsync(_stop.Token).ConfigureAwait(false);
+    }
+
+    private void WakeWriter()
+    {
+        if (Volatile.Read(ref _sleeping) == 1 && Interlocked.Exchange(ref _sleeping, 0) == 1)
+        {
+            try
+            {
+                _wake.Release();
+            }
+            catch (ObjectDisposedException)
+            {
+                // A line from a thread's first log call racing the provider's disposal: dropped with the rest.
+            }
+        }
     }
 
     private ThreadBuffer Register()
@@ -89,27 +128,29 @@ internal sealed class LineBatcher : IDisposable
     private async Task WriteLoopAsync()
     {
         var batch = new ArrayBufferWriter<byte>(64 * 1024);
-        long reported = 0;
         bool stopping = false;
         while (!stopping)
         {
             try
             {
+                await WhenLinesAsync().ConfigureAwait(false);
+
                 // Let a batch gather: one write for everything logged meanwhile.
                 await Task.Delay(FlushInterval, _stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 stopping = true;
+                Interlocked.Exchange(ref _sleeping, 0);
                 _stopped = true;
             }
 
             Drain(batch);
             long dropped = Interlocked.Read(ref _dropped);
-            if (dropped != reported)
+            if (dropped != _reported)
             {
-                batch.Write(_droppedLine(dropped - reported));
-                reported = dropped;
+                batch.Write(_droppedLine(dropped - _reported));
+                _reported = dropped;
             }
 
             if (batch.WrittenCount > 0)

@@ -33,9 +33,10 @@ public static class FunctionHost
         // AOT gateway's start-up CPU (bench/results/2026-12-03-coldstart-2.md). The functions take
         // their settings from the environment and arguments only. A function that maps endpoints adds
         // routing itself (the gateway has one handler and no routing).
+        // The arguments are added here, after the environment, so they win (given to the builder
+        // as Args, they would be read first and read again here).
         WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
-            Args = args,
             ApplicationName = typeof(FunctionHost).Assembly.GetName().Name,
         });
         builder.Configuration.AddEnvironmentVariables();

@@ -38,6 +38,9 @@ public sealed class StorageKeyringStore(StorageClient client, StorageLocation lo
     /// <inheritdoc />
     public string Location => location.ToString();
 
+    /// <summary>Where this keyring's shard objects are written, and the only place retired ones are deleted from.</summary>
+    private string ShardPrefix => location.Prefix + "shards/";
+
     /// <summary>Reads the current keyring with its manifest generation.</summary>
     public async Task<KeyringSnapshot> ReadSnapshotAsync(CancellationToken cancellationToken) =>
         await _reader.PollAsync(null, cancellationToken).ConfigureAwait(false)
@@ -111,8 +114,7 @@ public sealed class StorageKeyringStore(StorageClient client, StorageLocation lo
             .Select(s => new RetiredShard { Object = s.Object, Generation = s.Generation, Retired = now }));
 
         // Only this keyring's own shard objects are ever deleted, whatever a manifest lists.
-        string shards = location.Prefix + "shards/";
-        var due = retired.Where(r => now - r.Retired >= RetireAfter && r.Object.StartsWith(shards, StringComparison.Ordinal)).ToList();
+        var due = retired.Where(r => now - r.Retired >= RetireAfter && r.Object.StartsWith(ShardPrefix, StringComparison.Ordinal)).ToList();
         var kept = new List<RetiredShard>();
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (r, ct) =>
         {
@@ -182,7 +184,7 @@ public sealed class StorageKeyringStore(StorageClient client, StorageLocation lo
             }
 
             byte[] data = KeyShard.Encode(bits, i, records);
-            string name = $"{location.Prefix}shards/{bits:d2}-{i:x4}-{run}.bin";
+            string name = $"{ShardPrefix}{bits:d2}-{i:x4}-{run}.bin";
 
             // Create-only under a name nobody else uses: a rerun never overwrites a shard a manifest names.
             long generation = await StorageCalls.TryUploadAsync(client, location.Bucket, name, "application/octet-stream", data, 0, ct).ConfigureAwait(false)

@@ -1,6 +1,6 @@
 // bench/BareProxy: a bare reverse proxy on the gateway's stack (Kestrel + YARP's IHttpForwarder, the
 // functions' Native AOT settings), nothing of Portcullis's: the memory and CPU floor the gateway is
-// measured against by bench/memory-floor. PORT (Cloud Run's contract) and BACKEND (an origin) from the
+// measured against by bench/floor. PORT (Cloud Run's contract) and BACKEND (an origin) from the
 // environment; with WITH_GOOGLE_LIBRARIES the Google client libraries are linked but never called.
 using System.Globalization;
 using System.Net;

@@ -5,7 +5,7 @@
 using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Yarp.ReverseProxy.Forwarder;
+using Portcullis.BareProxy;
 
 int port = int.Parse(Environment.GetEnvironmentVariable("PORT") ?? "8080", CultureInfo.InvariantCulture);
 string backend = Environment.GetEnvironmentVariable("BACKEND") ?? throw new InvalidOperationException("BACKEND (an origin) is required");
@@ -27,13 +27,5 @@ builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
 });
 builder.Services.AddHttpForwarder();
 WebApplication app = builder.Build();
-var invoker = new HttpMessageInvoker(new SocketsHttpHandler
-{
-    UseProxy = false,
-    AllowAutoRedirect = false,
-    AutomaticDecompression = DecompressionMethods.None,
-    UseCookies = false,
-});
-IHttpForwarder forwarder = app.Services.GetRequiredService<IHttpForwarder>();
-app.Run(async context => await forwarder.SendAsync(context, backend, invoker));
+BareForwarding.Run(app, backend);
 await app.RunAsync();

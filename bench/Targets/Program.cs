@@ -86,15 +86,7 @@ static async Task RunYarpAsync(int port, string backend)
     }
 
     WebApplication app = builder.Build();
-    var invoker = new HttpMessageInvoker(new SocketsHttpHandler
-    {
-        UseProxy = false,
-        AllowAutoRedirect = false,
-        AutomaticDecompression = DecompressionMethods.None,
-        UseCookies = false,
-    });
-    IHttpForwarder forwarder = app.Services.GetRequiredService<IHttpForwarder>();
-    app.Run(async context => await forwarder.SendAsync(context, backend, invoker));
+    Portcullis.BareProxy.BareForwarding.Run(app, backend);
     Console.WriteLine("READY");
     await app.RunAsync();
 }

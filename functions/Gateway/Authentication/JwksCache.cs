@@ -39,6 +39,14 @@ internal sealed class JwksCache(JwtOptions options, JwksHttp http, TimeProvider 
             return new(fetching.WaitAsync(cancellationToken));
         }
 
+        // Looked again: a fetch that ended between the two looks above has set its keys by now (a
+        // fetch sets them before its task completes); without this, a valid token got 401 "Jwks
+        // remote fetch is failed" when the first fetch ended at that moment.
+        if (keys.Current is { } fetched)
+        {
+            return new(fetched);
+        }
+
         return time.GetUtcNow() - keys.LastAttempt < options.RetryInterval
             ? new((KeySet?)null)
             : new(keys.RefreshAsync(NoKeysConsequence, cancellationToken));

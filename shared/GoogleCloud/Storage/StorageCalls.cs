@@ -122,7 +122,8 @@ internal static class StorageCalls
         }
     }
 
-    private static bool IsStoreFailure(Exception e, CancellationToken cancellationToken) =>
+    /// <summary>Whether <paramref name="e"/> is the store failing (an error answer, a broken connection, a call timing out), not the caller cancelling.</summary>
+    internal static bool IsStoreFailure(Exception e, CancellationToken cancellationToken) =>
         e is GoogleApiException or HttpRequestException or IOException
         || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 

@@ -122,8 +122,7 @@ public sealed class StorageKeyringStore(StorageClient client, StorageLocation lo
             {
                 await StorageCalls.DeleteAsync(client, location.Bucket, r.Object, r.Generation, ct).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is Google.GoogleApiException or HttpRequestException or IOException
-                || (e is OperationCanceledException && !ct.IsCancellationRequested))
+            catch (Exception e) when (StorageCalls.IsStoreFailure(e, ct))
             {
                 lock (kept)
                 {

@@ -1,5 +1,5 @@
-# Sourced by bench/run, bench/ab and bench/soak: the one API and key they all measure, and the
-# readiness wait they all use.
+# Sourced by bench/run, bench/ab, bench/floor and bench/soak: the one API and key they all measure, the
+# readiness wait they all use, and the median they report.
 
 # A well-formed Portcullis key (ApiKeys.FromBody of a fixed body), the only key in the keyring.
 KEY=ptc_valid00000000000000000000000003i6lTe
@@ -29,4 +29,8 @@ wait_ok() { # url: waits up to 20 s for a 200
     sleep 0.05
   done
   echo "not ready: $1" >&2; return 1
+}
+
+median() { # "v1 v2 …" (space-separated numbers, negatives allowed) → their median
+  tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'
 }
